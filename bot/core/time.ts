@@ -1,0 +1,26 @@
+// CloudTrail and CloudWatch write times in several shapes; everything leaves here as ISO 8601 UTC.
+
+const SPACE_SEPARATED = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)?(Z)?$/;
+const OFFSET_WITHOUT_COLON = /([+-]\d{2})(\d{2})$/;
+
+/**
+ * Accepts `2024-06-02T19:41:40Z`, `2024-06-02 19:41:40.000000000` (exports), `…+0000` (alarm
+ * StateChangeTime, no colon in the offset), compact `20131102T010628Z`, and epoch seconds or ms.
+ * Returns null for anything else (`"redacted"`, empty).
+ */
+export const toIsoTime = (value: unknown): string | null => {
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    const ms = value < 1e11 ? value * 1000 : value;
+    return new Date(ms).toISOString();
+  }
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  let text = value.trim();
+  const spaced = SPACE_SEPARATED.exec(text);
+  if (spaced) text = `${spaced[1]}T${spaced[2]}${(spaced[3] ?? '').slice(0, 4)}Z`;
+  const compact = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  if (compact) text = `${compact[1]}-${compact[2]}-${compact[3]}T${compact[4]}:${compact[5]}:${compact[6]}Z`;
+  if (/T\d{2}:\d{2}/.test(text)) text = text.replace(OFFSET_WITHOUT_COLON, '$1:$2');
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return null;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+};
