@@ -4,11 +4,17 @@ import { z } from 'zod';
 import type { AlarmNotification } from './sign-in';
 import { toIsoTime } from './time';
 
-const optString = z.unknown().optional().transform((v) => (typeof v === 'string' && v !== '' ? v : undefined));
-const optNumber = z.unknown().optional().transform((v) => {
-  const n = typeof v === 'string' ? Number(v) : v;
-  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-});
+const optString = z
+  .unknown()
+  .optional()
+  .transform((v) => (typeof v === 'string' && v !== '' ? v : undefined));
+const optNumber = z
+  .unknown()
+  .optional()
+  .transform((v) => {
+    const n = typeof v === 'string' ? Number(v) : v;
+    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+  });
 
 export const alarmMessageSchema = z.looseObject({
   AlarmName: z.string({ error: 'AlarmName is missing' }).min(1),

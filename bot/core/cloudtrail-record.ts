@@ -2,7 +2,10 @@
 // optional fields of the wrong type are treated as absent rather than failing the record.
 import { z } from 'zod';
 
-const optString = z.unknown().optional().transform((v) => (typeof v === 'string' && v !== '' ? v : undefined));
+const optString = z
+  .unknown()
+  .optional()
+  .transform((v) => (typeof v === 'string' && v !== '' ? v : undefined));
 const looseRecord = z
   .unknown()
   .optional()

@@ -1,2 +1,31 @@
-// Placeholder replaced by the foundation work (bot/ is owned by the main session).
-export const handler = async (_event: unknown): Promise<void> => {};
+// Lambda behind the public Function URL: Slack's requests (commands, buttons, events). Slack's
+// signature is the authentication; AwsLambdaReceiver checks it before any listener runs.
+import { AwsLambdaReceiver } from '@slack/bolt';
+import type { AwsHandler } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import { lambdaRuntime } from '../lambda-runtime';
+import { createSlackApp } from '../slack/app';
+
+let ready: Promise<AwsHandler> | undefined;
+
+const init = async (): Promise<AwsHandler> => {
+  const { config, deps, slackSecret } = await lambdaRuntime();
+  const secret = await slackSecret();
+  const receiver = new AwsLambdaReceiver({ signingSecret: secret.signingSecret });
+  createSlackApp({
+    token: secret.botToken,
+    receiver,
+    slackApiUrl: config.slackApiUrl,
+    botId: secret.botId,
+    botUserId: secret.botUserId,
+    logger: deps.logger,
+  });
+  return receiver.toHandler();
+};
+
+export const handler: AwsHandler = async (event, context) => {
+  ready ??= init().catch((err: unknown) => {
+    ready = undefined;
+    throw err;
+  });
+  return (await ready)(event, context);
+};

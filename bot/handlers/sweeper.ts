@@ -1,2 +1,10 @@
-// Placeholder replaced by the foundation work (bot/ is owned by the main session).
-export const handler = async (_event: unknown): Promise<void> => {};
+// Scheduled every minute: retries alerts whose Slack post has not landed.
+import { lambdaRuntime } from '../lambda-runtime';
+import { sweepPendingAlerts } from '../sweep';
+
+export const handler = async () => {
+  const { deps } = await lambdaRuntime();
+  const result = await sweepPendingAlerts(deps);
+  if (result.retried > 0) deps.logger.info('sweep done', { ...result });
+  return result;
+};

@@ -1,0 +1,79 @@
+// Settings, parsed once from the environment with clear errors. Nothing else in bot/ reads process.env.
+import { z } from 'zod';
+import { ENV } from '../shared/env-keys';
+import type { Routing } from './core/routing';
+import { DEFAULT_ROUTING, routingSchema } from './core/routing';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface Config {
+  readonly slackBotToken: string | undefined;
+  readonly slackSigningSecret: string | undefined;
+  readonly slackAppToken: string | undefined;
+  readonly slackApiUrl: string | undefined;
+  readonly channel: string;
+  readonly dataDir: string;
+  readonly port: number;
+  readonly routing: Routing;
+  readonly tableName: string | undefined;
+  readonly secretArn: string | undefined;
+  readonly escalationTopicArn: string | undefined;
+  readonly retentionDays: number;
+}
+
+const DEFAULT_CHANNEL = '#aws-signins';
+
+const parseRouting = (raw: string | undefined): Routing => {
+  if (!raw || raw.trim() === '') return DEFAULT_ROUTING;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    throw new ConfigError(`${ENV.routing} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = routingSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(
+      `${ENV.routing} is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+    );
+  }
+  return parsed.data;
+};
+
+const positiveInt = (name: string, raw: string | undefined, fallback: number): number => {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+};
+
+const optionalUrl = (name: string, raw: string | undefined): string | undefined => {
+  if (!raw) return undefined;
+  if (!z.url().safeParse(raw).success) throw new ConfigError(`${name} must be a URL, got "${raw}"`);
+  return raw.endsWith('/') ? raw : `${raw}/`;
+};
+
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const get = (key: string): string | undefined => {
+    const v = env[key];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  return {
+    slackBotToken: get(ENV.slackBotToken),
+    slackSigningSecret: get(ENV.slackSigningSecret),
+    slackAppToken: get(ENV.slackAppToken),
+    slackApiUrl: optionalUrl(ENV.slackApiUrl, get(ENV.slackApiUrl)),
+    channel: get(ENV.channel) ?? DEFAULT_CHANNEL,
+    dataDir: get(ENV.dataDir) ?? '.signins-data',
+    port: positiveInt(ENV.port, get(ENV.port), 3000),
+    routing: parseRouting(get(ENV.routing)),
+    tableName: get(ENV.table),
+    secretArn: get(ENV.secretArn),
+    escalationTopicArn: get(ENV.escalationTopicArn),
+    retentionDays: positiveInt(ENV.retentionDays, get(ENV.retentionDays), 90),
+  };
+};

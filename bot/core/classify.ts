@@ -1,0 +1,34 @@
+// Default severity of a sign-in. The rules read top to bottom; the first that matches wins.
+import type { AlarmNotification, Severity, SignIn } from './sign-in';
+import { findSignInAlarm } from '../../shared/alarms';
+
+/** Events that are a sign-in (or a root credential change); the rest are steps of one. */
+const SIGN_IN_EVENTS = new Set([
+  'ConsoleLogin',
+  'UserAuthentication',
+  'SwitchRole',
+  'ExternalIdPDirectoryLogin',
+]);
+
+export const classifySignIn = (s: SignIn): Severity => {
+  const isRoot = s.identityType === 'Root';
+  if (isRoot && s.eventName === 'PasswordUpdated') return 'high';
+  if (isRoot && s.outcome === 'failure') return 'high';
+  if (isRoot && s.outcome === 'success' && SIGN_IN_EVENTS.has(s.eventName)) return 'critical';
+  if (s.outcome === 'failure') return 'medium';
+  if (!SIGN_IN_EVENTS.has(s.eventName)) return 'info';
+  if (s.outcome !== 'success') return 'info';
+  if (s.identityType === 'IAMUser' && s.mfa === 'no') return 'high';
+  // Identity Center password-only sign-ins and IAM users whose MFA is not recorded deserve a look.
+  if (s.mfa === 'no' || (s.identityType === 'IAMUser' && s.mfa === 'unknown')) return 'medium';
+  return 'low';
+};
+
+/** An alarm in ALARM state is as severe as the sign-ins it counts; recoveries are informational. */
+export const classifyAlarm = (a: AlarmNotification): Severity => {
+  if (a.state !== 'ALARM') return 'info';
+  const known = findSignInAlarm(a.alarmName);
+  if (!known) return 'high';
+  if (known.scope === 'root') return known.outcome === 'success' ? 'critical' : 'high';
+  return known.outcome === 'failure' ? 'medium' : 'low';
+};

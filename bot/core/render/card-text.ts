@@ -1,0 +1,39 @@
+// A readable terminal rendering of a Slack message, for `signins replay` and `npm start` without Slack.
+import type { SlackMessage, TextObject } from './blocks';
+
+const unescape = (text: string): string =>
+  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** Turns mrkdwn tokens into what a reader sees: dates by their fallback, links as "label (url)". */
+const readable = (t: TextObject): string =>
+  t.type === 'plain_text'
+    ? t.text
+    : unescape(
+        t.text
+          .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
+          .replace(/<(https?:[^|>]+)\|([^>]*)>/g, '$2 ($1)')
+          .replace(/\*([^*\n]+)\*/g, '$1'),
+      );
+
+export const cardToText = (message: SlackMessage): string => {
+  const lines: string[] = [];
+  for (const block of message.blocks) {
+    switch (block.type) {
+      case 'header':
+        lines.push(`━━ ${readable(block.text)} ━━`);
+        break;
+      case 'section':
+        if (block.text) lines.push(readable(block.text));
+        for (const f of block.fields ?? [])
+          lines.push(`  ${readable(f).replace('\n', ': ').replace(/\n/g, ' · ')}`);
+        break;
+      case 'context':
+        for (const e of block.elements) lines.push(`  ${readable(e)}`);
+        break;
+      case 'divider':
+        lines.push('──');
+        break;
+    }
+  }
+  return lines.join('\n');
+};

@@ -1,0 +1,55 @@
+// Words for the values a card shows.
+import type { Federation, IdentityType, Mfa, Outcome, Severity } from '../sign-in';
+
+export const SEVERITY_LABEL: Record<Severity, string> = {
+  critical: ':rotating_light: Critical',
+  high: ':red_circle: High',
+  medium: ':large_orange_circle: Medium',
+  low: ':large_blue_circle: Low',
+  info: ':white_circle: Info',
+};
+
+const EVENT_LABEL: Record<string, string> = {
+  ConsoleLogin: 'Console sign-in',
+  UserAuthentication: 'Identity Center sign-in',
+  SwitchRole: 'Role switch',
+  ExitRole: 'Role exit',
+  RenewRole: 'Role renewal',
+  PasswordUpdated: 'Root password change',
+  CheckMfa: 'MFA check',
+  CredentialChallenge: 'Credential challenge',
+  CredentialVerification: 'Credential verification',
+  GetSigninToken: 'Federation sign-in token',
+  ExternalIdPDirectoryLogin: 'External IdP directory sign-in',
+};
+
+export const eventLabel = (eventName: string): string => EVENT_LABEL[eventName] ?? eventName;
+
+export const outcomeLabel = (outcome: Outcome | null): string =>
+  outcome === 'success' ? 'succeeded' : outcome === 'failure' ? 'failed' : 'recorded';
+
+export const IDENTITY_LABEL: Record<IdentityType, string> = {
+  Root: 'root user',
+  IAMUser: 'IAM user',
+  AssumedRole: 'assumed role',
+  FederatedUser: 'federated user',
+  IdentityCenterUser: 'Identity Center user',
+  Unknown: 'Identity Center / unknown identity',
+};
+
+const FEDERATION_LABEL: Record<Exclude<Federation, null>, string> = {
+  'identity-center': 'via IAM Identity Center',
+  saml: 'via SAML',
+  'switch-role': 'switched role',
+  federation: 'via federation',
+};
+
+export const identityLabel = (type: IdentityType, federation: Federation): string =>
+  federation ? `${IDENTITY_LABEL[type]} (${FEDERATION_LABEL[federation]})` : IDENTITY_LABEL[type];
+
+export const MFA_LABEL: Record<Mfa, string> = {
+  yes: 'Yes',
+  no: 'No',
+  idp: 'Handled by the identity provider',
+  unknown: 'Not recorded',
+};
