@@ -21,7 +21,18 @@ export interface Config {
   readonly secretArn: string | undefined;
   readonly escalationTopicArn: string | undefined;
   readonly retentionDays: number;
+  readonly logLevel: LogLevel;
 }
+
+export const LOG_LEVELS = ['info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const logLevel = (raw: string | undefined): LogLevel => {
+  if (raw === undefined) return 'info';
+  const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());
+  if (!level) throw new ConfigError(`${ENV.logLevel} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return level;
+};
 
 const DEFAULT_CHANNEL = '#aws-signins';
 
@@ -75,5 +86,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     secretArn: get(ENV.secretArn),
     escalationTopicArn: get(ENV.escalationTopicArn),
     retentionDays: positiveInt(ENV.retentionDays, get(ENV.retentionDays), 90),
+    logLevel: logLevel(get(ENV.logLevel)),
   };
 };

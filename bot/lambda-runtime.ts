@@ -34,7 +34,7 @@ const build = async (): Promise<LambdaRuntime> => {
     deps: {
       store,
       notifier,
-      logger: createJsonLogger(),
+      logger: createJsonLogger({ level: config.logLevel }),
       clock: systemClock,
       routing: config.routing,
       defaultChannel: config.channel,

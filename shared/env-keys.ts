@@ -15,6 +15,8 @@ export const ENV = {
   secretArn: 'SIGNINS_SECRET_ARN',
   /** SNS topic for escalations (responder workflow). */
   escalationTopicArn: 'SIGNINS_ESCALATION_TOPIC_ARN',
+  /** info (default), warn, error or silent. */
+  logLevel: 'SIGNINS_LOG_LEVEL',
   /** Days a stored sign-in is kept for queries. */
   retentionDays: 'SIGNINS_RETENTION_DAYS',
 } as const;

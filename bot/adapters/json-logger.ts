@@ -1,11 +1,12 @@
 // Structured JSON log lines (one per call), the shape CloudWatch Logs Insights queries well.
+import type { LogLevel } from '../config';
 import type { Logger } from '../ports';
 
-type Level = 'info' | 'warn' | 'error';
-const ORDER: Record<Level | 'silent', number> = { info: 0, warn: 1, error: 2, silent: 3 };
+type Level = Exclude<LogLevel, 'silent'>;
+const ORDER: Record<LogLevel, number> = { info: 0, warn: 1, error: 2, silent: 3 };
 
 export const createJsonLogger = (
-  options: { level?: Level | 'silent'; write?: (line: string) => void } = {},
+  options: { level?: LogLevel; write?: (line: string) => void } = {},
 ): Logger => {
   const min = ORDER[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));

@@ -1,0 +1,104 @@
+import { classifyAlarm, classifySignIn } from '../../bot/core/classify';
+import { routeFor, routingSchema } from '../../bot/core/routing';
+import type { AlarmNotification, SignIn } from '../../bot/core/sign-in';
+
+const signIn = (overrides: Partial<SignIn>): SignIn => ({
+  eventId: 'e1',
+  eventIdDerived: false,
+  eventName: 'ConsoleLogin',
+  time: '2026-11-20T09:15:00.000Z',
+  outcome: 'success',
+  failureReason: null,
+  errorCode: null,
+  identityType: 'IAMUser',
+  rawIdentityType: 'IAMUser',
+  principal: 'anaya',
+  arn: null,
+  federation: null,
+  roleName: null,
+  sessionName: null,
+  accountId: '111122223333',
+  identityAccountId: '111122223333',
+  sourceIp: '192.0.2.0',
+  region: 'us-east-1',
+  userAgent: null,
+  mfa: 'yes',
+  mfaDevice: null,
+  loginTo: null,
+  switchFrom: null,
+  credentialType: null,
+  ...overrides,
+});
+
+describe('default severity', () => {
+  it.each([
+    ['a root sign-in that succeeds is critical, MFA or not', { identityType: 'Root', mfa: 'yes' }, 'critical'],
+    ['a root sign-in that fails is high', { identityType: 'Root', outcome: 'failure' }, 'high'],
+    ['a root password change is high', { identityType: 'Root', eventName: 'PasswordUpdated' }, 'high'],
+    ['an IAM user signing in without MFA is high', { mfa: 'no' }, 'high'],
+    ['any failed sign-in is medium', { outcome: 'failure', identityType: 'AssumedRole' }, 'medium'],
+    ['a failed Identity Center credential is medium', { eventName: 'CredentialVerification', outcome: 'failure', identityType: 'Unknown' }, 'medium'],
+    ['a sign-in with MFA is low', { mfa: 'yes' }, 'low'],
+    ['an SSO sign-in is low (MFA is the IdP’s business)', { identityType: 'AssumedRole', federation: 'identity-center', mfa: 'idp' }, 'low'],
+    ['an MFA check is info', { eventName: 'CheckMfa', mfa: 'unknown' }, 'info'],
+    ['a credential challenge is info', { eventName: 'CredentialChallenge', identityType: 'Unknown', mfa: 'unknown' }, 'info'],
+    ['a federation sign-in token is info', { eventName: 'GetSigninToken', outcome: null, identityType: 'AssumedRole' }, 'info'],
+  ] as const)('%s', (_name, overrides, expected) => {
+    expect(classifySignIn(signIn(overrides as Partial<SignIn>))).toBe(expected);
+  });
+});
+
+const alarm = (alarmName: string, state = 'ALARM'): AlarmNotification => ({
+  kind: 'alarm',
+  notificationId: 'n1',
+  alarmName,
+  alarmArn: null,
+  description: null,
+  state,
+  previousState: 'OK',
+  reason: 'Threshold Crossed',
+  region: 'us-east-1',
+  regionDisplayName: null,
+  accountId: '111122223333',
+  time: '2026-11-20T09:20:00.000Z',
+  windowSeconds: 60,
+  metricName: null,
+  namespace: null,
+});
+
+describe('alarm severity', () => {
+  it('follows the sign-ins the alarm counts', () => {
+    expect(classifyAlarm(alarm('signin-console-success-root'))).toBe('critical');
+    expect(classifyAlarm(alarm('signin-console-failure-root'))).toBe('high');
+    expect(classifyAlarm(alarm('signin-console-failure-iam'))).toBe('medium');
+    expect(classifyAlarm(alarm('signin-console-success-iam'))).toBe('low');
+  });
+  it('treats any other alarm as high and recoveries as info', () => {
+    expect(classifyAlarm(alarm('DatabaseConnections'))).toBe('high');
+    expect(classifyAlarm(alarm('signin-console-success-root', 'OK'))).toBe('info');
+  });
+});
+
+describe('routing', () => {
+  const routing = routingSchema.parse({
+    post: ['critical', 'high', 'medium'],
+    channels: { critical: 'C-PAGE' },
+    accounts: { '444455556666': { name: 'prod', channel: 'C-PROD', channels: { critical: 'C-PROD-PAGE' } } },
+  });
+
+  it('posts configured severities to the severity channel, else the default', () => {
+    expect(routeFor(routing, 'C-DEFAULT', 'critical', '111122223333')).toEqual({ post: true, channel: 'C-PAGE' });
+    expect(routeFor(routing, 'C-DEFAULT', 'high', '111122223333')).toEqual({ post: true, channel: 'C-DEFAULT' });
+    expect(routeFor(routing, 'C-DEFAULT', 'low', '111122223333')).toEqual({ post: false });
+  });
+
+  it('lets an account override the channels', () => {
+    expect(routeFor(routing, 'C-DEFAULT', 'critical', '444455556666')).toEqual({ post: true, channel: 'C-PROD-PAGE' });
+    expect(routeFor(routing, 'C-DEFAULT', 'medium', '444455556666')).toEqual({ post: true, channel: 'C-PROD' });
+  });
+
+  it('rejects routing with a bad severity or account id', () => {
+    expect(routingSchema.safeParse({ post: ['urgent'] }).success).toBe(false);
+    expect(routingSchema.safeParse({ accounts: { prod: {} } }).success).toBe(false);
+  });
+});

@@ -1,0 +1,111 @@
+// A fake Slack Web API on 127.0.0.1: records every call and injects faults (HTTP errors, 429 with
+// Retry-After, slow answers). Point the client at it with slackApiUrl / SLACK_API_URL.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedSlackCall {
+  readonly method: string;
+  readonly args: Record<string, unknown>;
+  readonly token: string | undefined;
+}
+
+export interface Fault {
+  readonly status?: number;
+  readonly retryAfterSeconds?: number;
+  readonly delayMs?: number;
+  /** A Slack-level error: HTTP 200 with {ok:false, error}. */
+  readonly slackError?: string;
+}
+
+const readBody = async (req: IncomingMessage): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+const parseArgs = (body: string, contentType: string | undefined): Record<string, unknown> => {
+  if (body === '') return {};
+  if (contentType?.includes('application/json')) return JSON.parse(body) as Record<string, unknown>;
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    // The client sends structured arguments (blocks, attachments) as JSON strings in form bodies.
+    args[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+  }
+  return args;
+};
+
+export class FakeSlack {
+  readonly calls: RecordedSlackCall[] = [];
+  /** Every HTTP attempt, including the ones answered with a fault. */
+  readonly attempts: { method: string; at: number }[] = [];
+  private readonly faults = new Map<string, Fault[]>();
+  private server: Server | undefined;
+  private tsCounter = 1_700_000_000;
+
+  /** The base URL for slackApiUrl (ends with /api/). */
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      void this.handle(req).then(({ status, headers, body }) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /** Queues faults for the next calls of `method`, one per call, in order. */
+  failNext(method: string, ...faults: Fault[]): void {
+    this.faults.set(method, [...(this.faults.get(method) ?? []), ...faults]);
+  }
+
+  callsTo(method: string): RecordedSlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.attempts.length = 0;
+    this.faults.clear();
+  }
+
+  private async handle(req: IncomingMessage) {
+    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+    const body = await readBody(req);
+    this.attempts.push({ method, at: Date.now() });
+    const fault = this.faults.get(method)?.shift();
+    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault?.status) {
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
+      return { status: fault.status, headers, body: { ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' } };
+    }
+    const args = parseArgs(body, req.headers['content-type']);
+    const auth = req.headers.authorization;
+    this.calls.push({ method, args, token: auth?.replace(/^Bearer /, '') ?? (args.token as string | undefined) });
+    if (fault?.slackError) return { status: 200, headers: {}, body: { ok: false, error: fault.slackError } };
+    return { status: 200, headers: {}, body: this.answer(method, args) };
+  }
+
+  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://fake.slack.test/', team: 'Fake', user: 'signins', team_id: 'T0FAKE', user_id: 'U0BOT', bot_id: 'B0BOT' };
+      case 'chat.postMessage':
+      case 'chat.update': {
+        this.tsCounter += 1;
+        return { ok: true, channel: args.channel, ts: `${this.tsCounter}.000100`, message: { text: args.text } };
+      }
+      default:
+        return { ok: true };
+    }
+  }
+}
