@@ -7,6 +7,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { watchDirectory } from '../adapters/directory-watcher';
 import { createJsonLogger } from '../adapters/json-logger';
 import { pollLogGroup } from '../adapters/log-group-tail';
+import { fetchBotIdentity } from '../adapters/slack-identity';
 import { createSlackClient, ReportingNotifier, SlackNotifier } from '../adapters/slack-notifier';
 import type { Config } from '../config';
 import { decodeBytes, decodeText, type DecodedItem } from '../core/decode-input';
@@ -80,6 +81,7 @@ export const runStart = async (options: StartOptions, config: Config, io: Io): P
     mode === 'dry-run' || !config.slackBotToken
       ? undefined
       : createSlackApp({
+          ...(await fetchBotIdentity(createSlackClient(config.slackBotToken, { slackApiUrl: config.slackApiUrl }))),
           token: config.slackBotToken,
           appToken: mode === 'socket' ? config.slackAppToken : undefined,
           signingSecret: config.slackSigningSecret,

@@ -11,9 +11,9 @@ export interface SlackAppOptions {
   /** Socket Mode (local development, no public URL): needs an app-level token (xapp-…). */
   readonly appToken?: string;
   readonly slackApiUrl?: string;
-  /** When known, Bolt skips its auth.test call at start-up (faster cold starts, no network in tests). */
-  readonly botId?: string;
-  readonly botUserId?: string;
+  /** Required: without them Bolt calls auth.test in its constructor (see adapters/slack-identity.ts). */
+  readonly botId: string;
+  readonly botUserId: string;
   readonly port?: number;
   readonly logger: Logger;
 }

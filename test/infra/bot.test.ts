@@ -1,0 +1,249 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { ENV } from '../../shared/env-keys';
+import { BY_TIME_INDEX, PENDING_INDEX, TABLE_KEYS } from '../../shared/table-schema';
+import {
+  actionsOf,
+  arnOf,
+  type BuiltStack,
+  buildStack,
+  CHANNEL,
+  logicalId,
+  ref,
+  type Statement,
+  statementsOfRole,
+} from './stacks';
+
+let built: BuiltStack;
+let functions: Record<'worker' | 'ingress' | 'sweeper', NodejsFunction>;
+beforeAll(() => {
+  // The one bundled synth of the suite: local esbuild, no Docker on this machine.
+  built = buildStack({ routing: { critical: { channel: 'C0SECOPS' } }, retentionDays: 30 }, { bundle: true });
+  const f = built.stack.alerts.functions;
+  functions = { worker: f.eventsWorker, ingress: f.slackIngress, sweeper: f.sweeper };
+});
+
+const roleId = (fn: NodejsFunction): string => logicalId(fn.role as NonNullable<typeof fn.role>);
+const fnProps = (fn: NodejsFunction) => built.template.toJSON().Resources[logicalId(fn)].Properties;
+
+describe('functions', () => {
+  it.each(['worker', 'ingress', 'sweeper'] as const)('the %s runs on Node.js 24 on ARM64', (name) => {
+    expect(fnProps(functions[name])).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+    });
+  });
+
+  it.each(['worker', 'ingress', 'sweeper'] as const)(
+    'the %s is bundled locally into one file with its source map, without the local-only modules',
+    (name) => {
+      const code = fnProps(functions[name]).Code;
+      const assetHash = String(code.S3Key).replace(/\.zip$/, '');
+      const dir = path.join(built.app.outdir, `asset.${assetHash}`);
+      expect(existsSync(path.join(dir, 'index.js'))).toBe(true);
+      expect(existsSync(path.join(dir, 'index.js.map'))).toBe(true);
+      const bundle = readFileSync(path.join(dir, 'index.js'), 'utf8');
+      // CommonJS: esbuild's cjs wrapper exports through module.exports.
+      expect(bundle).toMatch(/module\.exports/);
+      // dynalite and tsx are external (local runs only) and not shipped: the bundle must never load them.
+      expect(bundle).not.toMatch(/require\(["'](dynalite|tsx)["'/]/);
+    },
+  );
+
+  it.each(['worker', 'ingress', 'sweeper'] as const)(
+    'the %s gets the bot configuration, never the secret',
+    (name) => {
+      expect(fnProps(functions[name]).Environment.Variables).toEqual({
+        [ENV.table]: ref(built.stack.alerts.state.table),
+        [ENV.secretArn]: ref(built.stack.alerts.state.slackSecret),
+        [ENV.channel]: CHANNEL,
+        [ENV.routing]: JSON.stringify({ critical: { channel: 'C0SECOPS' } }),
+        [ENV.escalationTopicArn]: ref(built.stack.alerts.escalationTopic),
+        [ENV.retentionDays]: '30',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    },
+  );
+
+  it('the ingress has the memory to answer Slack within 3 s from a cold start', () => {
+    expect(fnProps(functions.ingress).MemorySize).toBeGreaterThanOrEqual(1024);
+  });
+
+  it('the worker keeps failed asynchronous events in a queue after retrying', () => {
+    built.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: ref(functions.worker),
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: { Destination: arnOf(built.stack.alerts.functions.eventsWorkerFailures) },
+      },
+    });
+  });
+
+  it('the sweeper runs every minute', () => {
+    built.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: arnOf(functions.sweeper) })],
+    });
+  });
+});
+
+describe('Slack ingress URL', () => {
+  it('is public: Slack signs its requests and Bolt checks the signature', () => {
+    built.template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      TargetFunctionArn: arnOf(functions.ingress),
+    });
+  });
+
+  it('may be invoked by anyone through the URL (both permissions a public URL needs)', () => {
+    built.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunctionUrl',
+      FunctionName: arnOf(functions.ingress),
+      Principal: '*',
+      FunctionUrlAuthType: 'NONE',
+    });
+    built.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: arnOf(functions.ingress),
+      Principal: '*',
+    });
+  });
+
+  it('is an output, with the slack/events path to paste into the Slack app', () => {
+    const outputs = built.template.findOutputs('*');
+    const url = Object.values(outputs).find((o) => o.Description?.startsWith('Paste into the Slack app'));
+    const urlId = logicalId(built.stack.alerts.functions.slackIngressUrl);
+    expect(url?.Value).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [urlId, 'FunctionUrl'] }, 'slack/events']],
+    });
+  });
+});
+
+describe('permissions', () => {
+  const allStatements = (): { role: string; statement: Statement }[] =>
+    Object.values(built.template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.Roles as { Ref: string }[]).flatMap((role) =>
+        (policy.Properties.PolicyDocument.Statement as Statement[]).map((statement) => ({
+          role: role.Ref,
+          statement,
+        })),
+      ),
+    );
+
+  it('exactly the three function roles may read the Slack secret', () => {
+    const secret = ref(built.stack.alerts.state.slackSecret);
+    const readers = allStatements()
+      .filter(({ statement }) => actionsOf(statement).includes('secretsmanager:GetSecretValue'))
+      .filter(({ statement }) => JSON.stringify(statement.Resource) === JSON.stringify(secret))
+      .map(({ role }) => role);
+    expect(readers.sort()).toEqual(Object.values(functions).map(roleId).sort());
+    // Nobody else may read it through a wildcard either.
+    for (const { statement } of allStatements()) {
+      if (actionsOf(statement).some((a) => a.startsWith('secretsmanager:')))
+        expect(statement.Resource).toEqual(secret);
+    }
+  });
+
+  it('no function role holds IAM write permissions or a wildcard action', () => {
+    const isIamWrite = (action: string) =>
+      action === '*' || /^iam:(\*|(?!Get|List|Simulate|Generate)\w+)/i.test(action);
+    for (const fn of Object.values(functions)) {
+      const role = built.template.toJSON().Resources[roleId(fn)];
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(role.Properties.Policies).toBeUndefined();
+      const actions = statementsOfRole(built.template, roleId(fn)).flatMap(actionsOf);
+      expect(actions.length).toBeGreaterThan(0);
+      expect(actions.filter(isIamWrite)).toEqual([]);
+    }
+  });
+
+  it.each(['worker', 'ingress', 'sweeper'] as const)(
+    'the %s may read and write the table and publish only to the escalation topic',
+    (name) => {
+      const statements = statementsOfRole(built.template, roleId(functions[name]));
+      const table = arnOf(built.stack.alerts.state.table);
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Action: expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
+          Resource: expect.arrayContaining([table]),
+        }),
+      );
+      const publishTargets = statements
+        .filter((s) => actionsOf(s).includes('sns:Publish'))
+        .map((s) => s.Resource);
+      expect(publishTargets).toEqual([ref(built.stack.alerts.escalationTopic)]);
+    },
+  );
+});
+
+describe('state', () => {
+  it('keeps the table on demand, recoverable, expiring and retained, with the shared keys and indexes', () => {
+    built.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttlAttribute, Enabled: true },
+        KeySchema: [
+          { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [BY_TIME_INDEX, PENDING_INDEX].map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      },
+    });
+    const attributes = built.template.toJSON().Resources[logicalId(built.stack.alerts.state.table)].Properties
+      .AttributeDefinitions as { AttributeType: string }[];
+    expect(attributes).toHaveLength(6);
+    expect(attributes.every((a) => a.AttributeType === 'S')).toBe(true);
+  });
+
+  it('creates the Slack secret with a random placeholder, never a value in the template', () => {
+    built.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.anyValue(),
+      SecretString: Match.absent(),
+    });
+  });
+
+  it('outputs the topics, table and secret a user needs after deploying', () => {
+    const values = Object.values(built.template.findOutputs('*')).map((o) => JSON.stringify(o.Value));
+    const expected = [
+      ...built.stack.alerts.alarms.alarms.map((a) => ref(a.topic)),
+      ref(built.stack.alerts.escalationTopic),
+      ref(built.stack.alerts.state.table),
+      ref(built.stack.alerts.state.slackSecret),
+    ];
+    for (const value of expected) expect(values).toContain(JSON.stringify(value));
+  });
+});
+
+describe('an existing secret', () => {
+  it('is passed by ARN and only read, never created', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack/signins-AbCdEf';
+    const { stack, template } = buildStack({}, { existingSecret: arn });
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    const ingress = template.toJSON().Resources[logicalId(stack.alerts.functions.slackIngress)];
+    expect(ingress.Properties.Environment.Variables[ENV.secretArn]).toBe(arn);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            Resource: arn,
+          }),
+        ]),
+      },
+    });
+  });
+});
