@@ -3,8 +3,13 @@
 // The AWS SDK warns about Node 20's end of support on every run; the rest of the warnings stay.
 const emitWarning = process.emitWarning;
 process.emitWarning = (warning, ...rest) => {
-  const text = typeof warning === 'string' ? warning : warning && warning.message;
-  if (String(text).includes('AWS SDK for JavaScript') || (rest[0] && rest[0].type === 'NodeVersionSupportWarning') || rest[0] === 'NodeVersionSupportWarning') return;
+  const text = typeof warning === 'string' ? warning : warning?.message;
+  if (
+    String(text).includes('AWS SDK for JavaScript') ||
+    rest[0]?.type === 'NodeVersionSupportWarning' ||
+    rest[0] === 'NodeVersionSupportWarning'
+  )
+    return;
   return emitWarning.call(process, warning, ...rest);
 };
 require('tsx/cjs');
@@ -19,7 +24,7 @@ main(process.argv.slice(2), io).then(
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`signins: ${err && err.stack ? err.stack : String(err)}\n`);
+    process.stderr.write(`signins: ${err?.stack ?? String(err)}\n`);
     process.exitCode = 1;
   },
 );

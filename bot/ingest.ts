@@ -3,8 +3,8 @@
 import { alarmLookback, signInsBehindAlarm } from './core/alarm-match';
 import { classifyAlarm, classifySignIn } from './core/classify';
 import type { DecodedItem } from './core/decode-input';
-import type { SlackMessage } from './core/render/blocks';
 import { renderAlarmCard } from './core/render/alarm-card';
+import type { SlackMessage } from './core/render/blocks';
 import { renderSignInCard } from './core/render/sign-in-card';
 import type { Routing } from './core/routing';
 import { accountName, routeFor } from './core/routing';

@@ -9,6 +9,7 @@ export interface BotIdentity {
 
 export const fetchBotIdentity = async (client: WebClient): Promise<BotIdentity> => {
   const res = await client.auth.test();
-  if (!res.bot_id || !res.user_id) throw new Error('auth.test did not identify a bot: is SLACK_BOT_TOKEN a bot token (xoxb-)?');
+  if (!res.bot_id || !res.user_id)
+    throw new Error('auth.test did not identify a bot: is SLACK_BOT_TOKEN a bot token (xoxb-)?');
   return { botId: res.bot_id, botUserId: res.user_id };
 };

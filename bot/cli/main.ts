@@ -79,4 +79,3 @@ export const main = async (argv: readonly string[], io: Io): Promise<number> => 
     throw err;
   }
 };
-

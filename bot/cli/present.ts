@@ -1,6 +1,7 @@
 // How the CLI shows the Slack calls it makes (or would make): JSON lines or readable cards.
-import { cardToText } from '../core/render/card-text';
+
 import type { RecordedCall } from '../adapters/slack-notifier';
+import { cardToText } from '../core/render/card-text';
 import type { IngestResult } from '../ingest';
 
 export const presentCall =

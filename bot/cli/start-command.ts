@@ -10,7 +10,7 @@ import { pollLogGroup } from '../adapters/log-group-tail';
 import { fetchBotIdentity } from '../adapters/slack-identity';
 import { createSlackClient, ReportingNotifier, SlackNotifier } from '../adapters/slack-notifier';
 import type { Config } from '../config';
-import { decodeBytes, decodeText, type DecodedItem } from '../core/decode-input';
+import { type DecodedItem, decodeBytes, decodeText } from '../core/decode-input';
 import { type IngestDeps, ingest } from '../ingest';
 import { openLocalStore } from '../local-runtime';
 import type { Notifier } from '../ports';
@@ -81,7 +81,9 @@ export const runStart = async (options: StartOptions, config: Config, io: Io): P
     mode === 'dry-run' || !config.slackBotToken
       ? undefined
       : createSlackApp({
-          ...(await fetchBotIdentity(createSlackClient(config.slackBotToken, { slackApiUrl: config.slackApiUrl }))),
+          ...(await fetchBotIdentity(
+            createSlackClient(config.slackBotToken, { slackApiUrl: config.slackApiUrl }),
+          )),
           token: config.slackBotToken,
           appToken: mode === 'socket' ? config.slackAppToken : undefined,
           signingSecret: config.slackSigningSecret,

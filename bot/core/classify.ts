@@ -1,6 +1,7 @@
 // Default severity of a sign-in. The rules read top to bottom; the first that matches wins.
-import type { AlarmNotification, Severity, SignIn } from './sign-in';
+
 import { findSignInAlarm } from '../../shared/alarms';
+import type { AlarmNotification, Severity, SignIn } from './sign-in';
 
 /** Events that are a sign-in (or a root credential change); the rest are steps of one. */
 const SIGN_IN_EVENTS = new Set([

@@ -15,9 +15,21 @@ const init = async (): Promise<AwsHandler> => {
   const identity =
     secret.botId && secret.botUserId
       ? { botId: secret.botId, botUserId: secret.botUserId }
-      : await fetchBotIdentity(createSlackClient(secret.botToken, { slackApiUrl: config.slackApiUrl, retries: 1, timeoutMs: 1500 }));
+      : await fetchBotIdentity(
+          createSlackClient(secret.botToken, {
+            slackApiUrl: config.slackApiUrl,
+            retries: 1,
+            timeoutMs: 1500,
+          }),
+        );
   const receiver = new AwsLambdaReceiver({ signingSecret: secret.signingSecret });
-  createSlackApp({ token: secret.botToken, receiver, slackApiUrl: config.slackApiUrl, ...identity, logger: deps.logger });
+  createSlackApp({
+    token: secret.botToken,
+    receiver,
+    slackApiUrl: config.slackApiUrl,
+    ...identity,
+    logger: deps.logger,
+  });
   return receiver.toHandler();
 };
 

@@ -16,11 +16,18 @@ interface Run {
 }
 
 // A clean environment: no Slack credentials or AWS settings leak in from the developer's shell.
-const baseEnv = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: process.env.HOME, SIGNINS_LOG_LEVEL: 'silent' });
+const baseEnv = (): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  SIGNINS_LOG_LEVEL: 'silent',
+});
 
 const run = (args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<Run> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...baseEnv(), ...options.env } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...baseEnv(), ...options.env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -47,40 +54,81 @@ describe('signins parse', () => {
     const lines = jsonLines(stdout);
     expect(lines).toHaveLength(59);
     for (const line of lines) {
-      for (const key of ['eventId', 'eventName', 'time', 'outcome', 'failureReason', 'identityType', 'principal', 'arn', 'accountId', 'sourceIp', 'region', 'userAgent', 'mfa', 'severity']) {
+      for (const key of [
+        'eventId',
+        'eventName',
+        'time',
+        'outcome',
+        'failureReason',
+        'identityType',
+        'principal',
+        'arn',
+        'accountId',
+        'sourceIp',
+        'region',
+        'userAgent',
+        'mfa',
+        'severity',
+      ]) {
         expect(line).toHaveProperty(key);
       }
     }
     const rejections = stderr.trim().split('\n');
     expect(rejections).toHaveLength(7);
-    for (const r of rejections) expect(r).toMatch(/^signins: \S+\.invalid-json\.txt \(line \d+ column \d+\): invalid JSON: /);
+    for (const r of rejections)
+      expect(r).toMatch(/^signins: \S+\.invalid-json\.txt \(line \d+ column \d+\): invalid JSON: /);
     expect(stderr).not.toMatch(/^\s+at /m);
     expect(code).toBe(2);
   });
 
   it('reads standard input and exits 0 when nothing is rejected', async () => {
-    const alarm = await run(['parse', '-'], { stdin: JSON.stringify(require(fixturePath('cloudwatch-alarm-sns/ts-comment-eu-south-1-alarm-REAL.json'))) });
+    const alarm = await run(['parse', '-'], {
+      stdin: JSON.stringify(
+        require(fixturePath('cloudwatch-alarm-sns/ts-comment-eu-south-1-alarm-REAL.json')),
+      ),
+    });
     expect(alarm.code).toBe(0);
     expect(jsonLines(alarm.stdout)).toEqual([
-      expect.objectContaining({ kind: 'alarm', state: 'ALARM', previousState: 'OK', region: 'eu-south-1', accountId: '975050211138', time: '2024-07-05T15:20:44.959Z' }),
+      expect.objectContaining({
+        kind: 'alarm',
+        state: 'ALARM',
+        previousState: 'OK',
+        region: 'eu-south-1',
+        accountId: '975050211138',
+        time: '2024-07-05T15:20:44.959Z',
+      }),
     ]);
   });
 
   it('names a missing file and still processes the others', async () => {
-    const { code, stdout, stderr } = await run(['parse', 'no-such-file.json', fixturePath('signin/panther-analysis/root-success-no-mfa.json')]);
+    const { code, stdout, stderr } = await run([
+      'parse',
+      'no-such-file.json',
+      fixturePath('signin/panther-analysis/root-success-no-mfa.json'),
+    ]);
     expect(code).toBe(2);
     expect(stderr).toContain('signins: no-such-file.json: no such file');
-    expect(jsonLines(stdout)).toEqual([expect.objectContaining({ identityType: 'Root', severity: 'critical' })]);
+    expect(jsonLines(stdout)).toEqual([
+      expect.objectContaining({ identityType: 'Root', severity: 'critical' }),
+    ]);
   });
 });
 
 describe('signins replay', () => {
   it('--dry-run --json shows one chat.postMessage for a record given twice, with hostile text only escaped', async () => {
-    const { code, stdout } = await run(['replay', '--dry-run', '--json', join(ROOT, 'examples', 'hostile-user-agent-twice.json')]);
+    const { code, stdout } = await run([
+      'replay',
+      '--dry-run',
+      '--json',
+      join(ROOT, 'examples', 'hostile-user-agent-twice.json'),
+    ]);
     expect(code).toBe(0);
     const calls = jsonLines(stdout);
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ method: 'chat.postMessage', args: { channel: '#aws-signins', unfurl_links: false } });
+    expect(calls[0]).toMatchObject({
+      method: 'chat.postMessage',
+      args: { channel: '#aws-signins', unfurl_links: false },
+    });
     const args = JSON.stringify(calls[0]?.args);
     expect(args).toContain('&lt;!channel&gt; &lt;https://evil.example|log in again&gt; &amp;');
     expect(args).not.toContain('<!channel>');
@@ -97,12 +145,19 @@ describe('signins replay', () => {
     const slack = await new FakeSlack().start();
     const dataDir = mkdtempSync(join(tmpdir(), 'signins-cli-'));
     try {
-      const env = { SLACK_BOT_TOKEN: 'xoxb-cli', SLACK_API_URL: slack.url, SIGNINS_DATA_DIR: dataDir, SIGNINS_CHANNEL: 'C0CLI' };
+      const env = {
+        SLACK_BOT_TOKEN: 'xoxb-cli',
+        SLACK_API_URL: slack.url,
+        SIGNINS_DATA_DIR: dataDir,
+        SIGNINS_CHANNEL: 'C0CLI',
+      };
       const trail = join(ROOT, 'examples', 'sample-trail.json');
       const first = await run(['replay', trail], { env });
       expect(first.code).toBe(0);
       expect(slack.callsTo('chat.postMessage')).toHaveLength(8);
-      expect(slack.callsTo('chat.postMessage').every((c) => c.args.channel === 'C0CLI' && c.token === 'xoxb-cli')).toBe(true);
+      expect(
+        slack.callsTo('chat.postMessage').every((c) => c.args.channel === 'C0CLI' && c.token === 'xoxb-cli'),
+      ).toBe(true);
       const second = await run(['replay', trail], { env });
       expect(second.code).toBe(0);
       expect(second.stderr).toContain('0 posted, 8 duplicate(s)');

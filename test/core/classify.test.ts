@@ -32,17 +32,37 @@ const signIn = (overrides: Partial<SignIn>): SignIn => ({
 
 describe('default severity', () => {
   it.each([
-    ['a root sign-in that succeeds is critical, MFA or not', { identityType: 'Root', mfa: 'yes' }, 'critical'],
+    [
+      'a root sign-in that succeeds is critical, MFA or not',
+      { identityType: 'Root', mfa: 'yes' },
+      'critical',
+    ],
     ['a root sign-in that fails is high', { identityType: 'Root', outcome: 'failure' }, 'high'],
     ['a root password change is high', { identityType: 'Root', eventName: 'PasswordUpdated' }, 'high'],
     ['an IAM user signing in without MFA is high', { mfa: 'no' }, 'high'],
     ['any failed sign-in is medium', { outcome: 'failure', identityType: 'AssumedRole' }, 'medium'],
-    ['a failed Identity Center credential is medium', { eventName: 'CredentialVerification', outcome: 'failure', identityType: 'Unknown' }, 'medium'],
+    [
+      'a failed Identity Center credential is medium',
+      { eventName: 'CredentialVerification', outcome: 'failure', identityType: 'Unknown' },
+      'medium',
+    ],
     ['a sign-in with MFA is low', { mfa: 'yes' }, 'low'],
-    ['an SSO sign-in is low (MFA is the IdP’s business)', { identityType: 'AssumedRole', federation: 'identity-center', mfa: 'idp' }, 'low'],
+    [
+      'an SSO sign-in is low (MFA is the IdP’s business)',
+      { identityType: 'AssumedRole', federation: 'identity-center', mfa: 'idp' },
+      'low',
+    ],
     ['an MFA check is info', { eventName: 'CheckMfa', mfa: 'unknown' }, 'info'],
-    ['a credential challenge is info', { eventName: 'CredentialChallenge', identityType: 'Unknown', mfa: 'unknown' }, 'info'],
-    ['a federation sign-in token is info', { eventName: 'GetSigninToken', outcome: null, identityType: 'AssumedRole' }, 'info'],
+    [
+      'a credential challenge is info',
+      { eventName: 'CredentialChallenge', identityType: 'Unknown', mfa: 'unknown' },
+      'info',
+    ],
+    [
+      'a federation sign-in token is info',
+      { eventName: 'GetSigninToken', outcome: null, identityType: 'AssumedRole' },
+      'info',
+    ],
   ] as const)('%s', (_name, overrides, expected) => {
     expect(classifySignIn(signIn(overrides as Partial<SignIn>))).toBe(expected);
   });
@@ -87,14 +107,26 @@ describe('routing', () => {
   });
 
   it('posts configured severities to the severity channel, else the default', () => {
-    expect(routeFor(routing, 'C-DEFAULT', 'critical', '111122223333')).toEqual({ post: true, channel: 'C-PAGE' });
-    expect(routeFor(routing, 'C-DEFAULT', 'high', '111122223333')).toEqual({ post: true, channel: 'C-DEFAULT' });
+    expect(routeFor(routing, 'C-DEFAULT', 'critical', '111122223333')).toEqual({
+      post: true,
+      channel: 'C-PAGE',
+    });
+    expect(routeFor(routing, 'C-DEFAULT', 'high', '111122223333')).toEqual({
+      post: true,
+      channel: 'C-DEFAULT',
+    });
     expect(routeFor(routing, 'C-DEFAULT', 'low', '111122223333')).toEqual({ post: false });
   });
 
   it('lets an account override the channels', () => {
-    expect(routeFor(routing, 'C-DEFAULT', 'critical', '444455556666')).toEqual({ post: true, channel: 'C-PROD-PAGE' });
-    expect(routeFor(routing, 'C-DEFAULT', 'medium', '444455556666')).toEqual({ post: true, channel: 'C-PROD' });
+    expect(routeFor(routing, 'C-DEFAULT', 'critical', '444455556666')).toEqual({
+      post: true,
+      channel: 'C-PROD-PAGE',
+    });
+    expect(routeFor(routing, 'C-DEFAULT', 'medium', '444455556666')).toEqual({
+      post: true,
+      channel: 'C-PROD',
+    });
   });
 
   it('rejects routing with a bad severity or account id', () => {

@@ -3,10 +3,18 @@ import { gzipSync } from 'node:zlib';
 import { classifySignIn } from '../../bot/core/classify';
 import { type DecodedItem, decodeBytes, decodeText, decodeValue } from '../../bot/core/decode-input';
 import type { SignIn } from '../../bot/core/sign-in';
-import { fixtureJson, fixturePath, listFixtures, readFixture, recordFrom, subscriptionEvent } from '../helpers/fixtures';
+import {
+  fixtureJson,
+  fixturePath,
+  listFixtures,
+  readFixture,
+  recordFrom,
+  subscriptionEvent,
+} from '../helpers/fixtures';
 
 const decodeFile = (rel: string): DecodedItem[] => decodeBytes(readFileSync(fixturePath(rel)));
-const signIns = (items: DecodedItem[]): SignIn[] => items.flatMap((i) => (i.kind === 'signin' ? [i.signIn] : []));
+const signIns = (items: DecodedItem[]): SignIn[] =>
+  items.flatMap((i) => (i.kind === 'signin' ? [i.signIn] : []));
 const only = (rel: string): SignIn => {
   const found = signIns(decodeFile(rel));
   expect(found).toHaveLength(1);
@@ -38,7 +46,10 @@ describe('every published sign-in fixture', () => {
   it.each(invalid)('%s is rejected with a position and a reason', (rel) => {
     const items = decodeFile(rel);
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ kind: 'rejected', position: expect.stringMatching(/^line \d+ column \d+$/) });
+    expect(items[0]).toMatchObject({
+      kind: 'rejected',
+      position: expect.stringMatching(/^line \d+ column \d+$/),
+    });
     expect((items[0] as { message: string }).message).toMatch(/^invalid JSON: /);
   });
 
@@ -51,7 +62,13 @@ describe('every published sign-in fixture', () => {
 describe('normalizing sign-ins', () => {
   it('names the root user and reports a root sign-in without MFA as critical', () => {
     const s = only('signin/aws-docs-cloudtrail-guide/06-root-success-no-mfa.json');
-    expect(s).toMatchObject({ identityType: 'Root', principal: 'root', outcome: 'success', mfa: 'no', accountId: '111122223333' });
+    expect(s).toMatchObject({
+      identityType: 'Root',
+      principal: 'root',
+      outcome: 'success',
+      mfa: 'no',
+      accountId: '111122223333',
+    });
     expect(classifySignIn(s)).toBe('critical');
   });
 
@@ -97,20 +114,32 @@ describe('normalizing sign-ins', () => {
   });
 
   it('reads Identity Center outcomes from serviceEventDetails and MFA from the credential types', () => {
-    expect(only('signin/aws-docs-identity-center/pw-totp-5-userauthentication-password-totp.json')).toMatchObject({
+    expect(
+      only('signin/aws-docs-identity-center/pw-totp-5-userauthentication-password-totp.json'),
+    ).toMatchObject({
       eventName: 'UserAuthentication',
       identityType: 'Unknown',
       principal: 'user1',
       outcome: 'success',
       mfa: 'yes',
     });
-    expect(only('signin/aws-docs-identity-center/failed-2-credentialverification-password-failure.json').outcome).toBe('failure');
-    expect(only('signin/aws-docs-identity-center/external-idp-userauthentication-success.json').mfa).toBe('idp');
+    expect(
+      only('signin/aws-docs-identity-center/failed-2-credentialverification-password-failure.json').outcome,
+    ).toBe('failure');
+    expect(only('signin/aws-docs-identity-center/external-idp-userauthentication-success.json').mfa).toBe(
+      'idp',
+    );
   });
 
   it('keeps the 2026 policy denials as failures with errorCode and reason', () => {
-    const s = only('signin/web-sources/aws-signin-guide-2026-iam-failure-denied-by-resource-based-policy.json');
-    expect(s).toMatchObject({ outcome: 'failure', errorCode: 'AccessDenied', failureReason: 'Authorization denied because of a resource-based policy' });
+    const s = only(
+      'signin/web-sources/aws-signin-guide-2026-iam-failure-denied-by-resource-based-policy.json',
+    );
+    expect(s).toMatchObject({
+      outcome: 'failure',
+      errorCode: 'AccessDenied',
+      failureReason: 'Authorization denied because of a resource-based policy',
+    });
   });
 
   it('describes a cross-account SwitchRole with its source principal', () => {
@@ -132,9 +161,14 @@ describe('normalizing sign-ins', () => {
   });
 
   it('takes the account from recipientAccountId on organization trails, keeping the identity account', () => {
-    const record = recordFrom('signin/aws-docs-cloudtrail-guide/02-iam-user-success-mfa-u2f.json', { recipientAccountId: '444455556666' });
+    const record = recordFrom('signin/aws-docs-cloudtrail-guide/02-iam-user-success-mfa-u2f.json', {
+      recipientAccountId: '444455556666',
+    });
     const [item] = decodeValue(record);
-    expect(item).toMatchObject({ kind: 'signin', signIn: { accountId: '444455556666', identityAccountId: '111122223333' } });
+    expect(item).toMatchObject({
+      kind: 'signin',
+      signIn: { accountId: '444455556666', identityAccountId: '111122223333' },
+    });
   });
 
   it('keeps "AWS Internal" and IPv6 source addresses as they are', () => {
@@ -146,7 +180,9 @@ describe('normalizing sign-ins', () => {
   });
 
   it('reads unreadable times as null rather than inventing one', () => {
-    expect(only('signin/panther-analysis/root-externalidpdirectorylogin-failure-REAL-redacted.json').time).toBeNull();
+    expect(
+      only('signin/panther-analysis/root-externalidpdirectorylogin-failure-REAL-redacted.json').time,
+    ).toBeNull();
   });
 });
 
@@ -159,7 +195,9 @@ describe('input shapes', () => {
   });
 
   it('decodes the published Lambda-guide envelope and rejects its non-CloudTrail messages one by one', () => {
-    const items = decodeText(readFixture('subscription-filter/aws-lambda-go-cloudwatch-logs-event-encoded.json'));
+    const items = decodeText(
+      readFixture('subscription-filter/aws-lambda-go-cloudwatch-logs-event-encoded.json'),
+    );
     expect(items.map((i) => [i.kind, i.position])).toEqual([
       ['rejected', 'logEvents[0]'],
       ['rejected', 'logEvents[1]'],
@@ -172,7 +210,9 @@ describe('input shapes', () => {
   });
 
   it('decodes CloudTrail log files as stored in S3, plain or gzipped, skipping other services', () => {
-    const file = JSON.stringify({ Records: [record, { ...record, eventSource: 's3.amazonaws.com', eventName: 'ListBuckets' }] });
+    const file = JSON.stringify({
+      Records: [record, { ...record, eventSource: 's3.amazonaws.com', eventName: 'ListBuckets' }],
+    });
     for (const bytes of [Buffer.from(file), gzipSync(file)]) {
       expect(decodeBytes(bytes).map((i) => [i.kind, i.position])).toEqual([
         ['signin', 'Records[0]'],
@@ -213,7 +253,10 @@ describe('input shapes', () => {
 
   it('takes the region from the TopicArn when an old alarm message has no AlarmArn', () => {
     const [item] = decodeFile('cloudwatch-alarm-sns/notify-slack-sns-event-ok-2019.json');
-    expect(item).toMatchObject({ kind: 'alarm', alarm: { state: 'OK', alarmArn: null, region: 'us-east-1' } });
+    expect(item).toMatchObject({
+      kind: 'alarm',
+      alarm: { state: 'OK', alarmArn: null, region: 'us-east-1' },
+    });
   });
 
   it('rejects what it does not recognise, with a reason', () => {

@@ -38,7 +38,8 @@ const controlSequences = (message: SlackMessage): string[] =>
   texts(message)
     .filter((t) => t.type === 'mrkdwn')
     .flatMap((t) => t.text.match(/<[^>]*>/g) ?? []);
-const OURS = /^<(!date\^\d+\^\{date_short_pretty\} \{time_secs\}\|[^<>]+|https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/cloudtrailv2\/[^|<>]+\|View in CloudTrail)>$/;
+const OURS =
+  /^<(!date\^\d+\^\{date_short_pretty\} \{time_secs\}\|[^<>]+|https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/cloudtrailv2\/[^|<>]+\|View in CloudTrail)>$/;
 
 describe('the sign-in card', () => {
   it('renders a hostile user agent, user name and reason as inert text', () => {
@@ -51,7 +52,9 @@ describe('the sign-in card', () => {
     });
     const card = renderSignInCard(s, { accountName: '<!subteam^S1> prod' });
     for (const seq of controlSequences(card)) expect(seq).toMatch(OURS);
-    const all = texts(card).map((t) => t.text).join('\n');
+    const all = texts(card)
+      .map((t) => t.text)
+      .join('\n');
     expect(all).toContain('&lt;!channel&gt; &lt;https://evil.example|log in again&gt; &amp;');
     expect(all).not.toMatch(/<!(channel|here|everyone|subteam)/);
     expect(all).not.toContain('<https://evil');
@@ -59,7 +62,11 @@ describe('the sign-in card', () => {
 
   it('keeps every block within Block Kit limits, clipping on the escaped length', () => {
     const huge = '<&>'.repeat(5000);
-    const s = classified({ userAgent: huge, errorMessage: huge, userIdentity: { type: 'IAMUser', userName: huge, arn: huge } });
+    const s = classified({
+      userAgent: huge,
+      errorMessage: huge,
+      userIdentity: { type: 'IAMUser', userName: huge, arn: huge },
+    });
     const card = renderSignInCard(s, { accountName: huge });
     for (const b of card.blocks) {
       if (b.type === 'header') expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.headerText);
@@ -68,7 +75,8 @@ describe('the sign-in card', () => {
         expect(b.fields?.length ?? 0).toBeLessThanOrEqual(LIMITS.fields);
         for (const f of b.fields ?? []) expect(f.text.length).toBeLessThanOrEqual(LIMITS.fieldText);
       }
-      if (b.type === 'context') for (const e of b.elements) expect(e.text.length).toBeLessThanOrEqual(LIMITS.contextText);
+      if (b.type === 'context')
+        for (const e of b.elements) expect(e.text.length).toBeLessThanOrEqual(LIMITS.contextText);
     }
     expect(card.text.length).toBeLessThanOrEqual(LIMITS.fallbackText);
     // No entity is cut in half by clipping.
@@ -76,14 +84,21 @@ describe('the sign-in card', () => {
   });
 
   it('shows who, what, MFA, where from, account name, region, browser, time and a CloudTrail link', () => {
-    const s = classified({ userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Safari/537.36' });
+    const s = classified({
+      userAgent:
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Safari/537.36',
+    });
     const text = cardToText(renderSignInCard(s, { accountName: 'prod' }));
     expect(text).toContain('Console sign-in succeeded — root user');
-    expect(text).toContain('root (root user): console sign-in succeeded in account prod (111122223333) from 192.0.2.0 without MFA');
+    expect(text).toContain(
+      'root (root user): console sign-in succeeded in account prod (111122223333) from 192.0.2.0 without MFA',
+    );
     expect(text).toContain('MFA: No');
     expect(text).toContain('Browser: Chrome 125 on Mac OS 10.15.7');
     expect(text).toContain('Time: 2022-11-10T16:24:34.000Z');
-    expect(text).toContain('https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/deb1e1f9-c99b-4612-8e9f-21f93b5d79c0');
+    expect(text).toContain(
+      'https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/deb1e1f9-c99b-4612-8e9f-21f93b5d79c0',
+    );
   });
 
   it('has a plain fallback text', () => {
@@ -117,7 +132,8 @@ describe('the alarm card', () => {
     description: null,
     state: 'ALARM',
     previousState: 'OK',
-    reason: 'Threshold Crossed: 1 datapoint [1.0 (20/11/26 09:19:00)] was greater than or equal to the threshold (1.0).',
+    reason:
+      'Threshold Crossed: 1 datapoint [1.0 (20/11/26 09:19:00)] was greater than or equal to the threshold (1.0).',
     region: 'us-east-1',
     regionDisplayName: 'US East (N. Virginia)',
     accountId: '111122223333',
@@ -128,16 +144,24 @@ describe('the alarm card', () => {
   };
 
   it('names the sign-ins behind the alarm when they are known', () => {
-    const card = renderAlarmCard(alarm, { severity: 'critical', accountName: 'prod', signIns: [classified({ userAgent: HOSTILE })] });
+    const card = renderAlarmCard(alarm, {
+      severity: 'critical',
+      accountName: 'prod',
+      signIns: [classified({ userAgent: HOSTILE })],
+    });
     const text = cardToText(card);
     expect(text).toContain('Sign-ins behind this alarm (1):');
-    expect(text).toContain('• root succeeded from 192.0.2.0 at 2022-11-10T16:24:34.000Z (event deb1e1f9-c99b-4612-8e9f-21f93b5d79c0)');
-    expect(card.text).toBe('CRITICAL: alarm signin-console-success-root is ALARM in account prod (111122223333) (1 sign-in)');
+    expect(text).toContain(
+      '• root succeeded from 192.0.2.0 at 2022-11-10T16:24:34.000Z (event deb1e1f9-c99b-4612-8e9f-21f93b5d79c0)',
+    );
+    expect(card.text).toBe(
+      'CRITICAL: alarm signin-console-success-root is ALARM in account prod (111122223333) (1 sign-in)',
+    );
   });
 
   it('says when no sign-in record has arrived yet', () => {
-    expect(cardToText(renderAlarmCard(alarm, { severity: 'critical', accountName: null, signIns: [] }))).toContain(
-      'No matching sign-in record has arrived yet',
-    );
+    expect(
+      cardToText(renderAlarmCard(alarm, { severity: 'critical', accountName: null, signIns: [] })),
+    ).toContain('No matching sign-in record has arrived yet');
   });
 });

@@ -86,11 +86,19 @@ export class FakeSlack {
     if (fault?.status) {
       const headers: Record<string, string> =
         fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
-      return { status: fault.status, headers, body: { ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' } };
+      return {
+        status: fault.status,
+        headers,
+        body: { ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' },
+      };
     }
     const args = parseArgs(body, req.headers['content-type']);
     const auth = req.headers.authorization;
-    this.calls.push({ method, args, token: auth?.replace(/^Bearer /, '') ?? (args.token as string | undefined) });
+    this.calls.push({
+      method,
+      args,
+      token: auth?.replace(/^Bearer /, '') ?? (args.token as string | undefined),
+    });
     if (fault?.slackError) return { status: 200, headers: {}, body: { ok: false, error: fault.slackError } };
     return { status: 200, headers: {}, body: this.answer(method, args) };
   }
@@ -98,11 +106,24 @@ export class FakeSlack {
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://fake.slack.test/', team: 'Fake', user: 'signins', team_id: 'T0FAKE', user_id: 'U0BOT', bot_id: 'B0BOT' };
+        return {
+          ok: true,
+          url: 'https://fake.slack.test/',
+          team: 'Fake',
+          user: 'signins',
+          team_id: 'T0FAKE',
+          user_id: 'U0BOT',
+          bot_id: 'B0BOT',
+        };
       case 'chat.postMessage':
       case 'chat.update': {
         this.tsCounter += 1;
-        return { ok: true, channel: args.channel, ts: `${this.tsCounter}.000100`, message: { text: args.text } };
+        return {
+          ok: true,
+          channel: args.channel,
+          ts: `${this.tsCounter}.000100`,
+          message: { text: args.text },
+        };
       }
       default:
         return { ok: true };

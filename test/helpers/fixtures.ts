@@ -23,7 +23,10 @@ export const listFixtures = (dir: string): string[] => {
 };
 
 /** The CloudWatch Logs → Lambda envelope (base64 of gzip) around CloudTrail records. */
-export const subscriptionEvent = (records: readonly unknown[], options: { owner?: string; raw?: string[] } = {}) => {
+export const subscriptionEvent = (
+  records: readonly unknown[],
+  options: { owner?: string; raw?: string[] } = {},
+) => {
   const messages = [...records.map((r) => JSON.stringify(r)), ...(options.raw ?? [])];
   const payload = {
     messageType: 'DATA_MESSAGE',
@@ -41,7 +44,10 @@ export const subscriptionEvent = (records: readonly unknown[], options: { owner?
 };
 
 /** A CloudTrail record with overrides, built from a published record. */
-export const recordFrom = (rel: string, overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+export const recordFrom = (
+  rel: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> => ({
   ...fixtureJson(rel),
   ...overrides,
 });

@@ -14,7 +14,8 @@ beforeAll(async () => {
 afterAll(() => env.close());
 beforeEach(() => env.slack.reset());
 
-const withId = (rel: string, eventID: string, extra: Record<string, unknown> = {}) => recordFrom(rel, { eventID, ...extra });
+const withId = (rel: string, eventID: string, extra: Record<string, unknown> = {}) =>
+  recordFrom(rel, { eventID, ...extra });
 const ROOT = 'signin/aws-docs-cloudtrail-guide/06-root-success-no-mfa.json';
 const IAM_FAIL = 'signin/aws-docs-cloudtrail-guide/03-iam-user-failure.json';
 const posts = () => env.slack.callsTo('chat.postMessage');
@@ -25,7 +26,11 @@ describe('events worker', () => {
     expect(result).toMatchObject({ signIns: 1, posted: 1, rejected: 0, failed: 0 });
     expect(posts()).toHaveLength(1);
     // Form-encoded on the wire, as the Web API client sends it.
-    expect(posts()[0]?.args).toMatchObject({ channel: 'C0SIGNINS', unfurl_links: 'false', unfurl_media: 'false' });
+    expect(posts()[0]?.args).toMatchObject({
+      channel: 'C0SIGNINS',
+      unfurl_links: 'false',
+      unfurl_media: 'false',
+    });
     expect(posts()[0]?.token).toBe('xoxb-test');
     expect(String(posts()[0]?.args.text)).toMatch(/^CRITICAL: Console sign-in succeeded — root/);
   });
@@ -44,20 +49,31 @@ describe('events worker', () => {
       return true;
     });
     const result = await handler(
-      subscriptionEvent([withId(ROOT, 'w-good-1'), withId(IAM_FAIL, 'w-good-2')], { raw: ['{"eventSource": "signin.amazonaws.com"'] }),
+      subscriptionEvent([withId(ROOT, 'w-good-1'), withId(IAM_FAIL, 'w-good-2')], {
+        raw: ['{"eventSource": "signin.amazonaws.com"'],
+      }),
     );
     spy.mockRestore();
     expect(result).toMatchObject({ signIns: 2, posted: 2, rejected: 1 });
     expect(posts()).toHaveLength(2);
     const rejection = logged.map((l) => JSON.parse(l)).find((l) => l.message === 'input rejected');
-    expect(rejection).toMatchObject({ level: 'warn', position: 'logEvents[2]', reason: expect.stringContaining('not a JSON record') });
+    expect(rejection).toMatchObject({
+      level: 'warn',
+      position: 'logEvents[2]',
+      reason: expect.stringContaining('not a JSON record'),
+    });
   });
 
   it('stores info-level steps without posting them', async () => {
-    const result = await handler(subscriptionEvent([withId('signin/aws-docs-cloudtrail-guide/04-iam-user-checkmfa-u2f.json', 'w-info')]));
+    const result = await handler(
+      subscriptionEvent([withId('signin/aws-docs-cloudtrail-guide/04-iam-user-checkmfa-u2f.json', 'w-info')]),
+    );
     expect(result).toMatchObject({ signIns: 1, posted: 0, storedOnly: 1 });
     expect(posts()).toHaveLength(0);
-    const store = new DynamoSignInStore(env.dynamo.client, { tableName: env.dynamo.tableName, retentionDays: 1 });
+    const store = new DynamoSignInStore(env.dynamo.client, {
+      tableName: env.dynamo.tableName,
+      retentionDays: 1,
+    });
     expect(await store.getSignIn('w-info')).toMatchObject({ eventName: 'CheckMfa', severity: 'info' });
   });
 
@@ -100,9 +116,21 @@ describe('events worker', () => {
       AWSAccountId: '111122223333',
       AlarmArn: 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:signin-console-success-root',
       StateChangeTime: new Date().toISOString().replace('Z', '+0000'),
-      Trigger: { ...message.Trigger, MetricName: 'ConsoleSigninSuccessRoot', Namespace: 'SigninAlerts', Period: 60 },
+      Trigger: {
+        ...message.Trigger,
+        MetricName: 'ConsoleSigninSuccessRoot',
+        Namespace: 'SigninAlerts',
+        Period: 60,
+      },
     });
-    const event = { Records: [{ ...sns.Records[0], Sns: { ...sns.Records[0]?.Sns, MessageId: 'alarm-msg-1', Message: JSON.stringify(message) } }] };
+    const event = {
+      Records: [
+        {
+          ...sns.Records[0],
+          Sns: { ...sns.Records[0]?.Sns, MessageId: 'alarm-msg-1', Message: JSON.stringify(message) },
+        },
+      ],
+    };
     await expect(handler(event)).resolves.toMatchObject({ alarms: 1, posted: 1 });
     await expect(handler(event)).resolves.toMatchObject({ alarms: 1, posted: 0, duplicates: 1 });
     expect(posts()).toHaveLength(1);
@@ -111,13 +139,19 @@ describe('events worker', () => {
   });
 
   it('decodes the published subscription envelope and answers a control message without posting', async () => {
-    await expect(handler(JSON.parse(readFixture('subscription-filter/aws-lambda-go-cloudwatch-logs-event-encoded.json')))).resolves.toMatchObject({
+    await expect(
+      handler(
+        JSON.parse(readFixture('subscription-filter/aws-lambda-go-cloudwatch-logs-event-encoded.json')),
+      ),
+    ).resolves.toMatchObject({
       rejected: 2,
       posted: 0,
     });
     const control = readFixture('subscription-filter/vector-control-message-decoded.json');
     const { gzipSync } = await import('node:zlib');
-    await expect(handler({ awslogs: { data: gzipSync(control).toString('base64') } })).resolves.toMatchObject({ skipped: 1, posted: 0 });
+    await expect(handler({ awslogs: { data: gzipSync(control).toString('base64') } })).resolves.toMatchObject(
+      { skipped: 1, posted: 0 },
+    );
     expect(posts()).toHaveLength(0);
   });
 });

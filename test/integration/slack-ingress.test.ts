@@ -29,25 +29,33 @@ const challenge = JSON.stringify({ type: 'url_verification', challenge: 'c-123',
 
 describe('slack ingress', () => {
   it('answers Slack’s URL verification when the request is signed with the signing secret', async () => {
-    const res = await handler(functionUrlEvent(challenge, slackSignatureHeaders(challenge, SIGNING_SECRET)), context);
+    const res = await handler(
+      functionUrlEvent(challenge, slackSignatureHeaders(challenge, SIGNING_SECRET)),
+      context,
+    );
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('c-123');
   });
 
   it('refuses a request signed with another secret', async () => {
-    const res = await handler(functionUrlEvent(challenge, slackSignatureHeaders(challenge, 'not-the-secret')), context);
+    const res = await handler(
+      functionUrlEvent(challenge, slackSignatureHeaders(challenge, 'not-the-secret')),
+      context,
+    );
     expect(res.statusCode).toBe(401);
   });
 
   it('refuses a replayed request older than five minutes', async () => {
     const stale = Math.floor(Date.now() / 1000) - 6 * 60;
-    const res = await handler(functionUrlEvent(challenge, slackSignatureHeaders(challenge, SIGNING_SECRET, stale)), context);
+    const res = await handler(
+      functionUrlEvent(challenge, slackSignatureHeaders(challenge, SIGNING_SECRET, stale)),
+      context,
+    );
     expect(res.statusCode).toBe(401);
   });
 
   it('reads the Slack credentials once per execution environment, and asks who the bot is once', () => {
     expect(env.secrets.calls().length).toBe(1);
     expect(env.slack.callsTo('auth.test')).toHaveLength(1);
-
   });
 });

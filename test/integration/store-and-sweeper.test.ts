@@ -53,7 +53,9 @@ describe('the alert lease', () => {
   });
 
   it('lets exactly one of many concurrent claims post', async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, () => store.claimAlert(alert('race'), now, 60_000)));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => store.claimAlert(alert('race'), now, 60_000)),
+    );
     expect(results.filter((r) => r.status === 'claimed')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'in-flight')).toHaveLength(7);
   });
@@ -61,14 +63,19 @@ describe('the alert lease', () => {
   it('hands an expired lease to the next worker, once', async () => {
     await store.claimAlert(alert('expired'), now, 1_000);
     const later = new Date(now.getTime() + 5_000);
-    const [a, b] = await Promise.all([store.claimAlert(alert('expired'), later, 60_000), store.claimAlert(alert('expired'), later, 60_000)]);
+    const [a, b] = await Promise.all([
+      store.claimAlert(alert('expired'), later, 60_000),
+      store.claimAlert(alert('expired'), later, 60_000),
+    ]);
     expect([a.status, b.status].sort()).toEqual(['claimed', 'in-flight']);
   });
 
   it('never claims a posted alert again', async () => {
     await store.claimAlert(alert('done'), now, 60_000);
     await store.markAlertPosted('done', { channel: 'C1', ts: '1.1' }, now);
-    await expect(store.claimAlert(alert('done'), new Date(now.getTime() + 3_600_000), 60_000)).resolves.toMatchObject({
+    await expect(
+      store.claimAlert(alert('done'), new Date(now.getTime() + 3_600_000), 60_000),
+    ).resolves.toMatchObject({
       status: 'posted',
       alert: { ts: '1.1' },
     });
@@ -76,13 +83,17 @@ describe('the alert lease', () => {
 });
 
 describe('the sweeper', () => {
-  const record = (id: string) => recordFrom('signin/aws-docs-cloudtrail-guide/06-root-success-no-mfa.json', { eventID: id });
+  const record = (id: string) =>
+    recordFrom('signin/aws-docs-cloudtrail-guide/06-root-success-no-mfa.json', { eventID: id });
 
   it('posts an alert whose post failed, once its retry time comes', async () => {
     slack.failNext('chat.postMessage', { status: 500 });
     const first = await ingest(decodeValue(record('sweep-1')), deps());
     expect(first.failed).toHaveLength(1);
-    expect(await store.getAlert('signin:sweep-1')).toMatchObject({ status: 'pending', lastError: expect.stringContaining('500') });
+    expect(await store.getAlert('signin:sweep-1')).toMatchObject({
+      status: 'pending',
+      lastError: expect.stringContaining('500'),
+    });
 
     await expect(sweepPendingAlerts(deps())).resolves.toMatchObject({ retried: 0 });
     now = new Date(now.getTime() + 61_000);
@@ -93,13 +104,20 @@ describe('the sweeper', () => {
   });
 
   it('gives up after the last attempt and says why', async () => {
-    slack.failNext('chat.postMessage', ...Array.from({ length: MAX_ATTEMPTS }, () => ({ slackError: 'channel_not_found' })));
+    slack.failNext(
+      'chat.postMessage',
+      ...Array.from({ length: MAX_ATTEMPTS }, () => ({ slackError: 'channel_not_found' })),
+    );
     await ingest(decodeValue(record('sweep-2')), deps());
     for (let i = 0; i < MAX_ATTEMPTS; i += 1) {
       now = new Date(now.getTime() + 2 * 3_600_000);
       await sweepPendingAlerts(deps());
     }
-    expect(await store.getAlert('signin:sweep-2')).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS, lastError: expect.stringContaining('channel_not_found') });
+    expect(await store.getAlert('signin:sweep-2')).toMatchObject({
+      status: 'failed',
+      attempts: MAX_ATTEMPTS,
+      lastError: expect.stringContaining('channel_not_found'),
+    });
     expect(await store.listDueAlerts(new Date(now.getTime() + 86_400_000), 10)).toEqual([]);
   });
 });
@@ -107,9 +125,24 @@ describe('the sweeper', () => {
 describe('sign-in queries', () => {
   it('lists stored sign-ins newest first within a time range, across days', async () => {
     const s = (id: string, time: string) =>
-      recordFrom('signin/aws-docs-cloudtrail-guide/02-iam-user-success-mfa-u2f.json', { eventID: id, eventTime: time });
-    await ingest(decodeValue({ Records: [s('q-1', '2026-11-18T23:59:00Z'), s('q-2', '2026-11-19T00:01:00Z'), s('q-3', '2026-11-19T12:00:00Z')] }), deps());
-    const found = await store.listSignIns({ from: new Date('2026-11-18T12:00:00Z'), to: new Date('2026-11-19T06:00:00Z') }, now);
+      recordFrom('signin/aws-docs-cloudtrail-guide/02-iam-user-success-mfa-u2f.json', {
+        eventID: id,
+        eventTime: time,
+      });
+    await ingest(
+      decodeValue({
+        Records: [
+          s('q-1', '2026-11-18T23:59:00Z'),
+          s('q-2', '2026-11-19T00:01:00Z'),
+          s('q-3', '2026-11-19T12:00:00Z'),
+        ],
+      }),
+      deps(),
+    );
+    const found = await store.listSignIns(
+      { from: new Date('2026-11-18T12:00:00Z'), to: new Date('2026-11-19T06:00:00Z') },
+      now,
+    );
     expect(found.map((f) => f.eventId)).toEqual(['q-2', 'q-1']);
   });
 });

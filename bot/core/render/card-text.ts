@@ -1,14 +1,14 @@
 // A readable terminal rendering of a Slack message, for `signins replay` and `npm start` without Slack.
 import type { SlackMessage, TextObject } from './blocks';
 
-const unescape = (text: string): string =>
+const unescapeMrkdwn = (text: string): string =>
   text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /** Turns mrkdwn tokens into what a reader sees: dates by their fallback, links as "label (url)". */
 const readable = (t: TextObject): string =>
   t.type === 'plain_text'
     ? t.text
-    : unescape(
+    : unescapeMrkdwn(
         t.text
           .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
           .replace(/<(https?:[^|>]+)\|([^>]*)>/g, '$2 ($1)')
