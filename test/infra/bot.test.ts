@@ -20,7 +20,10 @@ let built: BuiltStack;
 let functions: Record<'worker' | 'ingress' | 'sweeper', NodejsFunction>;
 beforeAll(() => {
   // The one bundled synth of the suite: local esbuild, no Docker on this machine.
-  built = buildStack({ routing: { critical: { channel: 'C0SECOPS' } }, retentionDays: 30 }, { bundle: true });
+  built = buildStack(
+    { routing: { channels: { critical: 'C0SECOPS' } }, retentionDays: 30 },
+    { bundle: true },
+  );
   const f = built.stack.alerts.functions;
   functions = { worker: f.eventsWorker, ingress: f.slackIngress, sweeper: f.sweeper };
 });
@@ -60,7 +63,7 @@ describe('functions', () => {
         [ENV.table]: ref(built.stack.alerts.state.table),
         [ENV.secretArn]: ref(built.stack.alerts.state.slackSecret),
         [ENV.channel]: CHANNEL,
-        [ENV.routing]: JSON.stringify({ critical: { channel: 'C0SECOPS' } }),
+        [ENV.routing]: JSON.stringify({ channels: { critical: 'C0SECOPS' } }),
         [ENV.escalationTopicArn]: ref(built.stack.alerts.escalationTopic),
         [ENV.retentionDays]: '30',
         NODE_OPTIONS: '--enable-source-maps',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import { type ContextKey, readContext } from '../../infra/context';
+import { buildStack } from './stacks';
 
 const from =
   (values: Partial<Record<ContextKey, unknown>>) =>
@@ -58,6 +59,11 @@ describe('app context', () => {
       '{"a":1}',
     );
     expect(readContext(from({ channel: 'C1', routing: { a: 1 } })).stackProps.alerts.routing).toBe('{"a":1}');
+  });
+
+  it('refuses routing the bot would refuse, at synth time', () => {
+    expect(() => buildStack({ routing: { post: ['urgent'] } })).toThrow(/routing is invalid at post\.0/);
+    expect(() => buildStack({ routing: '{"channels": ' })).toThrow(/routing must be JSON/);
   });
 
   it('rejects values CloudFormation would reject later', () => {

@@ -1,0 +1,159 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { HANDLERS } from '../shared/handlers';
+
+const REPO_ROOT = path.join(__dirname, '..');
+
+// Local esbuild only (there is no Docker). The AWS SDK is bundled, not taken from the runtime: the bot is tested
+// against the pinned @aws-sdk versions in package-lock.json, and a minified bundle of the few clients used loads
+// faster than the runtime's full SDK. dynalite and tsx serve only local runs (`npm start`) and must not ship.
+const BUNDLING: nodejs.BundlingOptions = {
+  forceDockerBundling: false,
+  minify: true,
+  sourceMap: true,
+  target: 'node24',
+  format: nodejs.OutputFormat.CJS,
+  bundleAwsSDK: true,
+  externalModules: ['dynalite', 'tsx'],
+};
+
+export interface BotFunctionsProps {
+  readonly table: dynamodb.ITable;
+  readonly slackSecret: secretsmanager.ISecret;
+  readonly escalationTopic: sns.ITopic;
+  /** Environment shared by the three functions (names from shared/env-keys.ts). */
+  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * How long the functions' own logs are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+interface FunctionSpec {
+  readonly handler: (typeof HANDLERS)[keyof typeof HANDLERS];
+  readonly description: string;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+}
+
+/** The bot's three Lambda functions: events worker, Slack ingress (public URL) and the one-minute sweeper. */
+export class BotFunctions extends Construct {
+  /** Handles alarm notifications (SNS) and CloudTrail records (CloudWatch Logs subscription). */
+  readonly eventsWorker: nodejs.NodejsFunction;
+  /** Answers Slack (events, interactivity, slash command) through its Function URL. */
+  readonly slackIngress: nodejs.NodejsFunction;
+  /** Runs every minute for timeouts, expiries and retries of undelivered posts. */
+  readonly sweeper: nodejs.NodejsFunction;
+  readonly slackIngressUrl: lambda.FunctionUrl;
+  /** Where the events worker's failed asynchronous invocations land after retries. */
+  readonly eventsWorkerFailures: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: BotFunctionsProps) {
+    super(scope, id);
+
+    this.eventsWorkerFailures = new sqs.Queue(this, 'EventsWorkerFailures', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.eventsWorker = this.botFunction('EventsWorker', props, {
+      handler: HANDLERS.eventsWorker,
+      description: 'signins: alarm notifications and CloudTrail sign-in records to Slack',
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+    });
+    // SNS and CloudWatch Logs invoke asynchronously: after Lambda's two retries the event goes to the queue.
+    this.eventsWorker.configureAsyncInvoke({
+      retryAttempts: 2,
+      onFailure: new destinations.SqsDestination(this.eventsWorkerFailures),
+    });
+    // A sign-in that could not be delivered to Slack is worth a page: tell the escalation topic.
+    new cloudwatch.Alarm(this, 'EventsWorkerFailuresAlarm', {
+      alarmDescription:
+        'signins: sign-in events the worker failed to handle are waiting in its failure queue',
+      metric: this.eventsWorkerFailures.metricApproximateNumberOfMessagesVisible({
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new actions.SnsAction(props.escalationTopic));
+
+    // Slack gives up after 3 s and Bolt on Lambda answers only once the listener is done, cold start included.
+    // Lambda allots CPU in proportion to memory: at 1024 MB loading the bundle, reading the secret and running
+    // the listener fit well inside 3 s; at 128–256 MB a cold start alone can take that long.
+    this.slackIngress = this.botFunction('SlackIngress', props, {
+      handler: HANDLERS.slackIngress,
+      description: 'signins: Slack events, interactivity and the /signins command',
+      memorySize: 1024,
+      timeout: Duration.seconds(10),
+    });
+    // Slack's request signature (checked by Bolt with the signing secret) is the authentication.
+    this.slackIngressUrl = this.slackIngress.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
+    this.sweeper = this.botFunction('Sweeper', props, {
+      handler: HANDLERS.sweeper,
+      description: 'signins: alert timeouts, expiries and retries, every minute',
+      memorySize: 512,
+      // Shorter than the schedule, so runs do not pile up.
+      timeout: Duration.seconds(50),
+    });
+    // A failed tick is superseded by the next one a minute later: no retries.
+    this.sweeper.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(2) });
+    new events.Rule(this, 'SweeperSchedule', {
+      description: 'signins: run the sweeper every minute',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(this.sweeper, { retryAttempts: 0 })],
+    });
+  }
+
+  private botFunction(id: string, props: BotFunctionsProps, spec: FunctionSpec): nodejs.NodejsFunction {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An own role instead of the AWSLambdaBasicExecutionRole managed policy: it may write to its log group only.
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `signins ${id}: table, Slack secret, escalation topic`,
+    });
+    logGroup.grantWrite(role);
+
+    const fn = new nodejs.NodejsFunction(this, id, {
+      entry: path.join(REPO_ROOT, spec.handler.entry),
+      handler: spec.handler.exportName,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      description: spec.description,
+      memorySize: spec.memorySize,
+      timeout: spec.timeout,
+      role,
+      logGroup,
+      environment: { ...props.environment },
+      bundling: BUNDLING,
+    });
+    props.table.grantReadWriteData(fn);
+    props.slackSecret.grantRead(fn);
+    props.escalationTopic.grantPublish(fn);
+    return fn;
+  }
+}
