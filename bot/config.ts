@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ENV } from '../shared/env-keys';
 import type { Routing } from './core/routing';
-import { DEFAULT_ROUTING, routingSchema } from './core/routing';
+import { DEFAULT_ROUTING, describeRoutingError, routingSchema } from './core/routing';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -45,12 +45,8 @@ const parseRouting = (raw: string | undefined): Routing => {
     throw new ConfigError(`${ENV.routing} is not valid JSON: ${(err as Error).message}`);
   }
   const parsed = routingSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(
-      `${ENV.routing} is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
-    );
-  }
+  if (!parsed.success)
+    throw new ConfigError(`${ENV.routing} is invalid ${describeRoutingError(parsed.error)}`);
   return parsed.data;
 };
 

@@ -38,6 +38,29 @@ export interface IngestResult {
   failed: { alertId: string; error: string }[];
 }
 
+export const emptyIngestResult = (): IngestResult => ({
+  signIns: 0,
+  alarms: 0,
+  posted: 0,
+  duplicates: 0,
+  storedOnly: 0,
+  skipped: 0,
+  rejected: [],
+  failed: [],
+});
+
+/** Adds one result into a running total (the CLI sums over files). */
+export const addIngestResults = (total: IngestResult, r: IngestResult): IngestResult => ({
+  signIns: total.signIns + r.signIns,
+  alarms: total.alarms + r.alarms,
+  posted: total.posted + r.posted,
+  duplicates: total.duplicates + r.duplicates,
+  storedOnly: total.storedOnly + r.storedOnly,
+  skipped: total.skipped + r.skipped,
+  rejected: [...total.rejected, ...r.rejected],
+  failed: [...total.failed, ...r.failed],
+});
+
 export const describeError = (err: unknown): string => {
   if (err instanceof Error) {
     const data = (err as Error & { data?: { error?: string } }).data;
@@ -117,16 +140,7 @@ const relatedSignIns = async (alarm: AlarmNotification, deps: IngestDeps): Promi
 };
 
 export const ingest = async (items: readonly DecodedItem[], deps: IngestDeps): Promise<IngestResult> => {
-  const result: IngestResult = {
-    signIns: 0,
-    alarms: 0,
-    posted: 0,
-    duplicates: 0,
-    storedOnly: 0,
-    skipped: 0,
-    rejected: [],
-    failed: [],
-  };
+  const result = emptyIngestResult();
   for (const item of items) {
     switch (item.kind) {
       case 'rejected':

@@ -5,7 +5,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { routingSchema } from '../bot/core/routing';
+import { describeRoutingError, routingSchema } from '../bot/core/routing';
 import { SIGNIN_SUBSCRIPTION_PATTERN } from '../shared/alarms';
 import { ENV } from '../shared/env-keys';
 import { BotFunctions } from './bot-functions';
@@ -66,10 +66,7 @@ const routingValue = (routing: SignInAlertsProps['routing']): string | undefined
     throw new Error(`routing must be JSON: ${(error as Error).message}`, { cause: error });
   }
   const parsed = routingSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`routing is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
-  }
+  if (!parsed.success) throw new Error(`routing is invalid ${describeRoutingError(parsed.error)}`);
   return text;
 };
 

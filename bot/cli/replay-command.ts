@@ -3,11 +3,11 @@ import { createJsonLogger } from '../adapters/json-logger';
 import { createSlackClient, ReportingNotifier, SlackNotifier } from '../adapters/slack-notifier';
 import type { Config } from '../config';
 import { decodeBytes } from '../core/decode-input';
-import { ingest } from '../ingest';
+import { addIngestResults, emptyIngestResult, ingest } from '../ingest';
 import { openLocalStore } from '../local-runtime';
 import { systemClock } from '../ports';
 import type { Io } from './parse-command';
-import { addResult, emptyResult, presentCall, summaryLine } from './present';
+import { presentCall, summaryLine } from './present';
 import { readInputs, rejectionLine } from './read-inputs';
 
 export interface ReplayOptions {
@@ -29,7 +29,7 @@ export const runReplay = async (options: ReplayOptions, config: Config, io: Io):
       ? undefined
       : new SlackNotifier(createSlackClient(config.slackBotToken, { slackApiUrl: config.slackApiUrl }));
   const local = await openLocalStore(config, !options.dryRun);
-  let total = emptyResult();
+  let total = emptyIngestResult();
   try {
     const deps = {
       store: local.store,
@@ -41,7 +41,10 @@ export const runReplay = async (options: ReplayOptions, config: Config, io: Io):
     };
     for (const input of await readInputs(options.paths)) {
       if ('error' in input) {
-        total = addResult(total, { ...emptyResult(), rejected: [{ position: '', message: input.error }] });
+        total = addIngestResults(total, {
+          ...emptyIngestResult(),
+          rejected: [{ position: '', message: input.error }],
+        });
         io.err(rejectionLine(input.name, '', input.error));
         continue;
       }
@@ -49,12 +52,12 @@ export const runReplay = async (options: ReplayOptions, config: Config, io: Io):
       for (const r of result.rejected) io.err(rejectionLine(input.name, r.position, r.message));
       for (const f of result.failed)
         io.err(`signins: ${input.name}: post of ${f.alertId} failed: ${f.error}`);
-      total = addResult(total, result);
+      total = addIngestResults(total, result);
     }
   } finally {
     await local.close();
   }
-  io.err(summaryLine(total));
+  io.err(summaryLine(total, options.dryRun));
   if (total.failed.length > 0) return 1;
   return total.rejected.length > 0 ? 2 : 0;
 };

@@ -71,7 +71,7 @@ export const runStart = async (options: StartOptions, config: Config, io: Io): P
     const result = await ingest(items, deps);
     for (const r of result.rejected) io.err(rejectionLine(name, r.position, r.message));
     for (const f of result.failed) io.err(`signins: ${name}: post of ${f.alertId} failed: ${f.error}`);
-    io.err(`${summaryLine(result)} (${name})`);
+    io.err(`${summaryLine(result, mode === 'dry-run')} (${name})`);
   };
 
   io.err(

@@ -1,20 +1,9 @@
 // A CloudWatch alarm state change, as the alarm's SNS topic delivers it (SIGNIN-FACTS.md §7).
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { optNumber, optString } from './lenient-schema';
 import type { AlarmNotification } from './sign-in';
 import { toIsoTime } from './time';
-
-const optString = z
-  .unknown()
-  .optional()
-  .transform((v) => (typeof v === 'string' && v !== '' ? v : undefined));
-const optNumber = z
-  .unknown()
-  .optional()
-  .transform((v) => {
-    const n = typeof v === 'string' ? Number(v) : v;
-    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-  });
 
 export const alarmMessageSchema = z.looseObject({
   AlarmName: z.string({ error: 'AlarmName is missing' }).min(1),

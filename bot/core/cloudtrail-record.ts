@@ -1,17 +1,7 @@
 // The CloudTrail record fields a sign-in needs, validated at the boundary. Unknown fields pass through;
 // optional fields of the wrong type are treated as absent rather than failing the record.
 import { z } from 'zod';
-
-const optString = z
-  .unknown()
-  .optional()
-  .transform((v) => (typeof v === 'string' && v !== '' ? v : undefined));
-const looseRecord = z
-  .unknown()
-  .optional()
-  .transform((v) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined,
-  );
+import { optObject, optString } from './lenient-schema';
 
 export const SIGNIN_EVENT_SOURCE = 'signin.amazonaws.com';
 
@@ -24,12 +14,12 @@ export const userIdentitySchema = z.looseObject({
   accessKeyId: optString,
   sessionContext: z
     .looseObject({
-      attributes: looseRecord,
-      sessionIssuer: looseRecord,
+      attributes: optObject,
+      sessionIssuer: optObject,
     })
     .optional()
     .catch(undefined),
-  onBehalfOf: looseRecord,
+  onBehalfOf: optObject,
 });
 
 export const cloudTrailRecordSchema = z.looseObject({
@@ -45,9 +35,9 @@ export const cloudTrailRecordSchema = z.looseObject({
   errorMessage: optString,
   recipientAccountId: optString,
   userIdentity: userIdentitySchema.optional().catch(undefined),
-  responseElements: looseRecord,
-  serviceEventDetails: looseRecord,
-  additionalEventData: looseRecord,
+  responseElements: optObject,
+  serviceEventDetails: optObject,
+  additionalEventData: optObject,
 });
 
 export type CloudTrailRecord = z.infer<typeof cloudTrailRecordSchema>;

@@ -26,6 +26,14 @@ export const routingSchema = z.strictObject({
 });
 
 export type Routing = z.infer<typeof routingSchema>;
+
+/** The first problem in a routing document, as "at <path>: <message>" (record keys included). */
+export const describeRoutingError = (error: z.ZodError): string => {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  const inner = issue.code === 'invalid_key' ? issue.issues[0] : undefined;
+  return `at ${issue.path.join('.') || '(root)'}: ${inner?.message ?? issue.message}`;
+};
 export const DEFAULT_ROUTING: Routing = routingSchema.parse({});
 
 export type RouteDecision = { readonly post: false } | { readonly post: true; readonly channel: string };

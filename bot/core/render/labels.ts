@@ -1,5 +1,5 @@
 // Words for the values a card shows.
-import type { Federation, IdentityType, Mfa, Outcome, Severity } from '../sign-in';
+import type { Federation, IdentityType, Mfa, Outcome, Severity, SignIn } from '../sign-in';
 
 export const SEVERITY_LABEL: Record<Severity, string> = {
   critical: ':rotating_light: Critical',
@@ -34,7 +34,7 @@ export const IDENTITY_LABEL: Record<IdentityType, string> = {
   AssumedRole: 'assumed role',
   FederatedUser: 'federated user',
   IdentityCenterUser: 'Identity Center user',
-  Unknown: 'Identity Center / unknown identity',
+  Unknown: 'identity type not recorded',
 };
 
 const FEDERATION_LABEL: Record<Exclude<Federation, null>, string> = {
@@ -44,8 +44,19 @@ const FEDERATION_LABEL: Record<Exclude<Federation, null>, string> = {
   federation: 'via federation',
 };
 
-export const identityLabel = (type: IdentityType, federation: Federation): string =>
-  federation ? `${IDENTITY_LABEL[type]} (${FEDERATION_LABEL[federation]})` : IDENTITY_LABEL[type];
+// Before July 2025 IAM Identity Center recorded its own sign-in steps with userIdentity.type "Unknown".
+const IDENTITY_CENTER_EVENTS = new Set([
+  'CredentialChallenge',
+  'CredentialVerification',
+  'UserAuthentication',
+]);
+
+export const identityLabel = (s: Pick<SignIn, 'identityType' | 'federation' | 'eventName'>): string => {
+  if (s.identityType === 'Unknown' && IDENTITY_CENTER_EVENTS.has(s.eventName))
+    return IDENTITY_LABEL.IdentityCenterUser;
+  const base = IDENTITY_LABEL[s.identityType];
+  return s.federation ? `${base} (${FEDERATION_LABEL[s.federation]})` : base;
+};
 
 export const MFA_LABEL: Record<Mfa, string> = {
   yes: 'Yes',

@@ -37,7 +37,7 @@ const headline = (s: ClassifiedSignIn): string =>
   );
 
 const summary = (s: ClassifiedSignIn, ctx: CardContext): string => {
-  const who = `*${safe(s.principal, 200)}* (${identityLabel(s.identityType, s.federation)})`;
+  const who = `*${safe(s.principal, 200)}* (${identityLabel(s)})`;
   const what = `${eventLabel(s.eventName).toLowerCase()} ${outcomeLabel(s.outcome)}`;
   const where = `account ${accountText(s, ctx)}`;
   const from = s.sourceIp ? ` from ${safe(s.sourceIp, 100)}` : '';
@@ -48,7 +48,7 @@ const summary = (s: ClassifiedSignIn, ctx: CardContext): string => {
 
 export const renderSignInCard = (s: ClassifiedSignIn, ctx: CardContext): SlackMessage => {
   const fields: TextObject[] = [
-    field('Who', `${safe(s.principal, 300)}\n${identityLabel(s.identityType, s.federation)}`),
+    field('Who', `${safe(s.principal, 300)}\n${identityLabel(s)}`),
     field(
       'Outcome',
       s.outcome === 'failure'
