@@ -15,6 +15,8 @@ export interface Config {
   readonly slackApiUrl: string | undefined;
   readonly channel: string;
   readonly dataDir: string;
+  /** True when SIGNINS_DATA_DIR was set: the store is then kept even in a dry run. */
+  readonly dataDirSet: boolean;
   readonly port: number;
   readonly routing: Routing;
   readonly tableName: string | undefined;
@@ -76,6 +78,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     slackApiUrl: optionalUrl(ENV.slackApiUrl, get(ENV.slackApiUrl)),
     channel: get(ENV.channel) ?? DEFAULT_CHANNEL,
     dataDir: get(ENV.dataDir) ?? '.signins-data',
+    dataDirSet: get(ENV.dataDir) !== undefined,
     port: positiveInt(ENV.port, get(ENV.port), 3000),
     routing: parseRouting(get(ENV.routing)),
     tableName: get(ENV.table),

@@ -47,7 +47,7 @@ export const runStart = async (options: StartOptions, config: Config, io: Io): P
       'signins: SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP): running dry',
     );
   }
-  const local = await openLocalStore(config, mode !== 'dry-run');
+  const local = await openLocalStore(config, mode !== 'dry-run' || config.dataDirSet);
   const logger = createJsonLogger({ level: mode === 'dry-run' ? 'silent' : 'info', write: io.err });
   const slack =
     mode === 'dry-run' || !config.slackBotToken

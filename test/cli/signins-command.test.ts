@@ -1,10 +1,13 @@
 // The `signins` command contract, run as a user runs it: a child process.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeSlack } from '../helpers/fake-slack';
 import { fixturePath, listFixtures } from '../helpers/fixtures';
+import { slackSignatureHeaders } from '../helpers/slack-signature';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'signins.cjs');
@@ -169,7 +172,71 @@ describe('signins replay', () => {
   });
 });
 
+const freePort = async (): Promise<number> => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+};
+
 describe('signins start', () => {
+  it('in HTTP mode answers signed Slack requests on /slack/events, posts --events through Slack, and stops on SIGTERM', async () => {
+    const slack = await new FakeSlack().start();
+    const dataDir = mkdtempSync(join(tmpdir(), 'signins-http-'));
+    const port = await freePort();
+    const secret = 'cli-signing-secret';
+    const child = spawn(
+      process.execPath,
+      [BIN, 'start', '--events', join(ROOT, 'examples', 'hostile-user-agent-twice.json')],
+      {
+        cwd: ROOT,
+        env: {
+          ...baseEnv(),
+          SLACK_BOT_TOKEN: 'xoxb-http',
+          SLACK_SIGNING_SECRET: secret,
+          SLACK_API_URL: slack.url,
+          PORT: String(port),
+          SIGNINS_DATA_DIR: dataDir,
+        },
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      const until = Date.now() + 20_000;
+      while (!stderr.includes('hostile-user-agent-twice.json)')) {
+        if (Date.now() > until) throw new Error(`start did not get ready: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(stderr).toContain(`listening on http://localhost:${port}/slack/events`);
+      expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+
+      const body = JSON.stringify({ type: 'url_verification', challenge: 'cli-challenge' });
+      const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...slackSignatureHeaders(body, secret) },
+        body,
+      });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('cli-challenge');
+      const forged = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...slackSignatureHeaders(body, 'wrong') },
+        body,
+      });
+      expect(forged.status).toBe(401);
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await slack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('with no configuration prints the sample trail’s cards and posts nothing', async () => {
     const { code, stdout, stderr } = await run(['start']);
     expect(code).toBe(0);
