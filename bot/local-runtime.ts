@@ -12,10 +12,14 @@ export interface LocalStore {
   close(): Promise<void>;
 }
 
-/** `persist: false` keeps the embedded store in memory (nothing is posted, so nothing to remember). */
+/**
+ * `persist: false` (dry runs) keeps an embedded store in memory, whatever is configured: nothing is posted,
+ * so nothing is remembered, and a real table is never marked with fake posts.
+ */
 export const openLocalStore = async (config: Config, persist: boolean): Promise<LocalStore> => {
   const options = { retentionDays: config.retentionDays };
-  if (config.tableName) {
+  // A dry run never touches a real table: its fake posts would mark real alerts as posted.
+  if (config.tableName && persist) {
     const client = new DynamoDBClient({});
     return {
       store: new DynamoSignInStore(client, { ...options, tableName: config.tableName }),

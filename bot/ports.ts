@@ -17,6 +17,8 @@ export interface AlertRecord {
   readonly message: SlackMessage;
   readonly attempts: number;
   readonly leaseUntil: string;
+  /** Who holds the lease: each claim draws a new one, and only its holder may release it. */
+  readonly leaseId: string;
   readonly ts?: string;
   readonly lastError?: string;
   readonly createdAt: string;
@@ -55,10 +57,21 @@ export interface SignInStore {
    * lease expires or the post is released as pending. A posted alert is never claimed again.
    */
   claimAlert(alert: NewAlert, now: Date, leaseMs: number): Promise<ClaimResult>;
+  /** Records a post that happened, whoever holds the lease now. */
   markAlertPosted(alertId: string, posted: { channel: string; ts: string }, now: Date): Promise<void>;
-  /** Releases the lease after a failed post; the sweeper retries it from `retryAt`. */
-  markAlertPending(alertId: string, error: string, now: Date, retryAt: Date): Promise<void>;
-  markAlertFailed(alertId: string, error: string, now: Date): Promise<void>;
+  /**
+   * Releases the lease after a failed (or deferred) post; the sweeper retries it from `retryAt`.
+   * Returns false, changing nothing, when `leaseId` no longer holds the lease.
+   */
+  markAlertPending(
+    alertId: string,
+    leaseId: string,
+    error: string,
+    now: Date,
+    retryAt: Date,
+  ): Promise<boolean>;
+  /** Gives up on an alert (no more retries). False when `leaseId` no longer holds the lease. */
+  markAlertFailed(alertId: string, leaseId: string, error: string, now: Date): Promise<boolean>;
   getAlert(alertId: string): Promise<AlertRecord | null>;
   /** Alerts not posted whose retry time (or lease) has passed. */
   listDueAlerts(now: Date, limit: number): Promise<AlertRecord[]>;

@@ -49,7 +49,20 @@ interface FunctionSpec {
   readonly description: string;
   readonly memorySize: number;
   readonly timeout: Duration;
+  /** Whether the code reads and writes the table (sign-ins and alert state). */
+  readonly usesTable: boolean;
 }
+
+/**
+ * The item calls the store adapter makes (bot/adapters/dynamodb-store.ts): GetItem, PutItem (conditional
+ * claims), UpdateItem (alert state), Query (the byTime and pending indexes). No Scan, no deletes.
+ */
+export const TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:Query',
+];
 
 /** The bot's three Lambda functions: events worker, Slack ingress (public URL) and the one-minute sweeper. */
 export class BotFunctions extends Construct {
@@ -76,6 +89,7 @@ export class BotFunctions extends Construct {
       description: 'signins: alarm notifications and CloudTrail sign-in records to Slack',
       memorySize: 512,
       timeout: Duration.seconds(60),
+      usesTable: true,
     });
     // SNS and CloudWatch Logs invoke asynchronously: after Lambda's two retries the event goes to the queue.
     this.eventsWorker.configureAsyncInvoke({
@@ -104,6 +118,8 @@ export class BotFunctions extends Construct {
       description: 'signins: Slack events, interactivity and the /signins command',
       memorySize: 1024,
       timeout: Duration.seconds(10),
+      // Reads only the Slack secret until the responder listeners arrive.
+      usesTable: false,
     });
     // Slack's request signature (checked by Bolt with the signing secret) is the authentication.
     this.slackIngressUrl = this.slackIngress.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
@@ -114,6 +130,7 @@ export class BotFunctions extends Construct {
       memorySize: 512,
       // Shorter than the schedule, so runs do not pile up.
       timeout: Duration.seconds(50),
+      usesTable: true,
     });
     // A failed tick is superseded by the next one a minute later: no retries.
     this.sweeper.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(2) });
@@ -151,9 +168,10 @@ export class BotFunctions extends Construct {
       environment: { ...props.environment },
       bundling: BUNDLING,
     });
-    props.table.grantReadWriteData(fn);
+    // Only what the code calls. Nothing publishes to the escalation topic yet: the responder workflow that
+    // escalates will grant sns:Publish to the function that does it.
+    if (spec.usesTable) props.table.grant(fn, ...TABLE_ACTIONS);
     props.slackSecret.grantRead(fn);
-    props.escalationTopic.grantPublish(fn);
     return fn;
   }
 }

@@ -36,21 +36,13 @@ export const applyNagSuppressions = (alerts: SignInAlerts): void => {
   });
 
   const tableIndexes = `AwsSolutions-IAM5[Resource::${arnRef(alerts.state.table)}/index/*]`;
-  for (const fn of [alerts.functions.eventsWorker, alerts.functions.slackIngress, alerts.functions.sweeper]) {
+  for (const fn of [alerts.functions.eventsWorker, alerts.functions.sweeper]) {
     if (!fn.role) continue;
-    Validations.of(fn.role).acknowledge(
-      {
-        id: tableIndexes,
-        reason:
-          "Table.grantReadWriteData covers the table's own GSIs (byTime, pending), which the bot queries; " +
-          'the wildcard is limited to indexes of this one table.',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason:
-          'Publishing to the KMS-encrypted escalation topic needs a data key (GenerateDataKey and ' +
-          'GenerateDataKeyWithoutPlaintext); the grant is limited to the one topic key.',
-      },
-    );
+    Validations.of(fn.role).acknowledge({
+      id: tableIndexes,
+      reason:
+        "Table.grant covers the table's own GSIs (byTime, pending), which the bot queries; the wildcard is " +
+        'limited to indexes of this one table, and the actions to GetItem, PutItem, UpdateItem and Query.',
+    });
   }
 };

@@ -1,5 +1,6 @@
 // SignInStore on DynamoDB (one table; see shared/table-schema.ts). The same code runs against real
 // DynamoDB on Lambda and against the embedded dynalite server locally and in tests.
+import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -129,6 +130,7 @@ export class DynamoSignInStore implements SignInStore {
       status: 'posting',
       attempts: 1,
       leaseUntil,
+      leaseId: randomUUID(),
       createdAt: nowIso,
       updatedAt: nowIso,
     };
@@ -157,32 +159,26 @@ export class DynamoSignInStore implements SignInStore {
     if (existing.status === 'failed') return { status: 'failed', alert: existing };
     if (existing.status === 'posting' && existing.leaseUntil > nowIso)
       return { status: 'in-flight', alert: existing };
-    return this.takeOver(existing, alert, now, leaseUntil);
+    return this.takeOver(existing, now, leaseUntil);
   }
 
   /** Claims a pending alert, or one whose lease ran out, unless someone else got there first. */
-  private async takeOver(
-    existing: AlertRecord,
-    alert: NewAlert,
-    now: Date,
-    leaseUntil: string,
-  ): Promise<ClaimResult> {
+  private async takeOver(existing: AlertRecord, now: Date, leaseUntil: string): Promise<ClaimResult> {
     try {
       const res = await this.doc.send(
         new UpdateCommand({
           TableName: this.options.tableName,
-          Key: alertKey(alert.alertId),
+          Key: alertKey(existing.alertId),
           UpdateExpression:
-            'SET #status = :posting, leaseUntil = :lease, attempts = attempts + :one, updatedAt = :now, #psk = :lease, channel = :channel, message = :message',
+            'SET #status = :posting, leaseUntil = :lease, leaseId = :leaseId, attempts = attempts + :one, updatedAt = :now, #psk = :lease',
           ConditionExpression: '#status = :seenStatus AND leaseUntil = :seenLease',
           ExpressionAttributeNames: { '#status': 'status', '#psk': PENDING_INDEX.sortKey },
           ExpressionAttributeValues: {
             ':posting': 'posting',
             ':lease': leaseUntil,
+            ':leaseId': randomUUID(),
             ':one': 1,
             ':now': now.toISOString(),
-            ':channel': existing.channel,
-            ':message': existing.message,
             ':seenStatus': existing.status,
             ':seenLease': existing.leaseUntil,
           },
@@ -192,7 +188,7 @@ export class DynamoSignInStore implements SignInStore {
       return { status: 'claimed', alert: strip<AlertRecord>(res.Attributes ?? {}) };
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const latest = await this.getAlert(alert.alertId);
+      const latest = await this.getAlert(existing.alertId);
       return { status: latest?.status === 'posted' ? 'posted' : 'in-flight', alert: latest ?? existing };
     }
   }
@@ -219,19 +215,26 @@ export class DynamoSignInStore implements SignInStore {
     );
   }
 
-  async markAlertPending(alertId: string, error: string, now: Date, retryAt: Date): Promise<void> {
+  async markAlertPending(
+    alertId: string,
+    leaseId: string,
+    error: string,
+    now: Date,
+    retryAt: Date,
+  ): Promise<boolean> {
     const retryIso = retryAt.toISOString();
-    await this.doc.send(
+    return this.ifLeaseHeld(
       new UpdateCommand({
         TableName: this.options.tableName,
         Key: alertKey(alertId),
         UpdateExpression:
           'SET #status = :pending, lastError = :error, updatedAt = :now, leaseUntil = :retry, #psk = :retry',
-        ConditionExpression: '#status = :posting',
+        ConditionExpression: '#status = :posting AND leaseId = :leaseId',
         ExpressionAttributeNames: { '#status': 'status', '#psk': PENDING_INDEX.sortKey },
         ExpressionAttributeValues: {
           ':pending': 'pending',
           ':posting': 'posting',
+          ':leaseId': leaseId,
           ':error': error.slice(0, 1000),
           ':now': now.toISOString(),
           ':retry': retryIso,
@@ -240,12 +243,13 @@ export class DynamoSignInStore implements SignInStore {
     );
   }
 
-  async markAlertFailed(alertId: string, error: string, now: Date): Promise<void> {
-    await this.doc.send(
+  async markAlertFailed(alertId: string, leaseId: string, error: string, now: Date): Promise<boolean> {
+    return this.ifLeaseHeld(
       new UpdateCommand({
         TableName: this.options.tableName,
         Key: alertKey(alertId),
         UpdateExpression: 'SET #status = :failed, lastError = :error, updatedAt = :now REMOVE #ppk, #psk',
+        ConditionExpression: '#status = :posting AND leaseId = :leaseId',
         ExpressionAttributeNames: {
           '#status': 'status',
           '#ppk': PENDING_INDEX.partitionKey,
@@ -253,11 +257,24 @@ export class DynamoSignInStore implements SignInStore {
         },
         ExpressionAttributeValues: {
           ':failed': 'failed',
+          ':posting': 'posting',
+          ':leaseId': leaseId,
           ':error': error.slice(0, 1000),
           ':now': now.toISOString(),
         },
       }),
     );
+  }
+
+  /** Runs an update conditioned on holding the lease; false when someone else holds it now. */
+  private async ifLeaseHeld(command: UpdateCommand): Promise<boolean> {
+    try {
+      await this.doc.send(command);
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 
   async getAlert(alertId: string): Promise<AlertRecord | null> {

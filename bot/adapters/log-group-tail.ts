@@ -5,9 +5,12 @@ import { SIGNIN_SUBSCRIPTION_PATTERN } from '../../shared/alarms';
 
 export interface TailOptions {
   readonly logGroupName: string;
-  /** Start this far back on the first poll. */
-  readonly lookbackMs: number;
-  readonly now: () => Date;
+  /**
+   * How far behind the newest event the next poll starts again. Each region's stream is delivered on
+   * its own schedule, so an event can land with a timestamp older than one already read; re-reading
+   * is harmless (the store deduplicates on eventID).
+   */
+  readonly overlapMs: number;
 }
 
 /** One poll: the records since `since` (epoch ms), and where the next poll starts. */
@@ -17,7 +20,7 @@ export const pollLogGroup = async (
   since: number,
 ): Promise<{ messages: string[]; nextSince: number }> => {
   const messages: string[] = [];
-  let nextSince = since;
+  let newest = -1;
   let nextToken: string | undefined;
   do {
     const page = await client.send(
@@ -30,9 +33,9 @@ export const pollLogGroup = async (
     );
     for (const event of page.events ?? []) {
       if (event.message) messages.push(event.message);
-      if (event.timestamp !== undefined) nextSince = Math.max(nextSince, event.timestamp + 1);
+      if (event.timestamp !== undefined) newest = Math.max(newest, event.timestamp);
     }
     nextToken = page.nextToken;
   } while (nextToken);
-  return { messages, nextSince };
+  return { messages, nextSince: Math.max(since, newest + 1 - options.overlapMs) };
 };

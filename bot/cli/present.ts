@@ -16,4 +16,4 @@ export const presentCall =
 
 export const summaryLine = (r: IngestResult, dryRun = false): string =>
   `signins: ${r.signIns} sign-in(s), ${r.alarms} alarm(s): ${r.posted} ${dryRun ? 'shown (dry run)' : 'posted'}, ${r.duplicates} duplicate(s), ` +
-  `${r.storedOnly} stored only, ${r.skipped} not sign-ins, ${r.rejected.length} rejected, ${r.failed.length} failed`;
+  `${r.storedOnly} stored only, ${r.deferred} deferred, ${r.skipped} not sign-ins, ${r.rejected.length} rejected, ${r.failed.length} failed`;

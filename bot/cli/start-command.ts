@@ -124,7 +124,7 @@ export const runStart = async (options: StartOptions, config: Config, io: Io): P
       try {
         const page = await pollLogGroup(
           client,
-          { logGroupName: options.logGroup ?? '', lookbackMs: 0, now: () => new Date() },
+          { logGroupName: options.logGroup ?? '', overlapMs: 5 * 60_000 },
           since,
         );
         since = page.nextSince;

@@ -13,7 +13,11 @@ export const alarmLookback = (alarm: AlarmNotification): { from: Date; to: Date 
   return { from: new Date(at - windowMs - DELIVERY_SLACK_MS), to: new Date(at + 60_000) };
 };
 
-/** The sign-ins an ALARM of one of the four sign-in alarms stands for; empty for other alarms. */
+/**
+ * The sign-ins an ALARM of one of the four sign-in alarms stands for; empty for other alarms. No account
+ * filter: the metric counts the whole log group, which on an organization trail holds every member
+ * account's sign-ins while the alarm belongs to the account that owns the log group.
+ */
 export const signInsBehindAlarm = (
   alarm: AlarmNotification,
   candidates: readonly ClassifiedSignIn[],
@@ -24,7 +28,6 @@ export const signInsBehindAlarm = (
     (s) =>
       s.eventName === 'ConsoleLogin' &&
       s.outcome === definition.outcome &&
-      (definition.scope === 'root') === (s.identityType === 'Root') &&
-      (!alarm.accountId || !s.accountId || s.accountId === alarm.accountId),
+      (definition.scope === 'root') === (s.identityType === 'Root'),
   );
 };

@@ -16,6 +16,8 @@ export const classifySignIn = (s: SignIn): Severity => {
   if (isRoot && s.eventName === 'PasswordUpdated') return 'high';
   if (isRoot && s.outcome === 'failure') return 'high';
   if (isRoot && s.outcome === 'success' && SIGN_IN_EVENTS.has(s.eventName)) return 'critical';
+  // A root sign-in whose outcome was not recorded is still worth a look.
+  if (isRoot && s.outcome === null && SIGN_IN_EVENTS.has(s.eventName)) return 'high';
   if (s.outcome === 'failure') return 'medium';
   if (!SIGN_IN_EVENTS.has(s.eventName)) return 'info';
   if (s.outcome !== 'success') return 'info';

@@ -58,9 +58,10 @@ export const decodeText = (text: string): DecodedItem[] => {
     return decodeValue(JSON.parse(trimmed));
   } catch (err) {
     if (!(err instanceof SyntaxError)) throw err;
+    // JSON lines: every line starts a document. Pretty-printed JSON has indented lines, so it never
+    // qualifies, and a truncated line in JSON lines costs only that line.
     const lines = trimmed.split(/\r?\n/);
-    const jsonLines =
-      lines.length > 1 && lines.every((l) => l.trim() === '' || /^\s*[{[].*[}\]]\s*$/.test(l));
+    const jsonLines = lines.length > 1 && lines.every((l) => l.trim() === '' || /^[{[]/.test(l.trimStart()));
     if (!jsonLines) {
       return [
         { kind: 'rejected', position: lineColumn(trimmed, err.message), message: jsonError(err.message) },
@@ -167,8 +168,14 @@ const fromAwsLogs = (awslogs: unknown, position: string): DecodedItem[] => {
 };
 
 /** Decodes an already-parsed JSON value (a Lambda event, a file's content, one JSON line). */
-export const decodeValue = (value: unknown, position = ''): DecodedItem[] => {
-  if (Array.isArray(value)) return value.flatMap((v, i) => decodeValue(v, `${position}[${i}]`));
+const MAX_ARRAY_NESTING = 4;
+
+export const decodeValue = (value: unknown, position = '', depth = 0): DecodedItem[] => {
+  if (Array.isArray(value)) {
+    if (depth >= MAX_ARRAY_NESTING)
+      return [{ kind: 'rejected', position, message: 'arrays nested too deep' }];
+    return value.flatMap((v, i) => decodeValue(v, `${position}[${i}]`, depth + 1));
+  }
   if (!isObject(value)) return [{ kind: 'rejected', position, message: 'expected a JSON object' }];
   if ('awslogs' in value) return fromAwsLogs(value.awslogs, position);
   if ('logEvents' in value && 'messageType' in value) return fromLogsMessage(value, position);

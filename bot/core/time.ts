@@ -19,7 +19,11 @@ export const toIsoTime = (value: unknown): string | null => {
   if (spaced) text = `${spaced[1]}T${spaced[2]}${(spaced[3] ?? '').slice(0, 4)}Z`;
   const compact = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
   if (compact) text = `${compact[1]}-${compact[2]}-${compact[3]}T${compact[4]}:${compact[5]}:${compact[6]}Z`;
-  if (/T\d{2}:\d{2}/.test(text)) text = text.replace(OFFSET_WITHOUT_COLON, '$1:$2');
+  if (/T\d{2}:\d{2}/.test(text)) {
+    text = text.replace(OFFSET_WITHOUT_COLON, '$1:$2');
+    // AWS writes UTC; a time without an offset must not be read in the machine's local zone.
+    if (!/(Z|[+-]\d{2}:\d{2})$/i.test(text)) text += 'Z';
+  }
   if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return null;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();

@@ -1,4 +1,5 @@
 // Lambda behind the CloudWatch Logs subscription filter and the alarm topics.
+import type { Context } from 'aws-lambda';
 import { decodeValue } from '../core/decode-input';
 import { ingest } from '../ingest';
 import { lambdaRuntime } from '../lambda-runtime';
@@ -7,15 +8,19 @@ export class SlackDeliveryError extends Error {
   override readonly name = 'SlackDeliveryError';
 }
 
-export const handler = async (event: unknown) => {
+/** Time kept back from the function's timeout: posts that would start later go to the sweeper. */
+const SAFETY_MS = 15_000;
+
+export const handler = async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
   const { deps } = await lambdaRuntime();
-  const result = await ingest(decodeValue(event), deps);
+  const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - SAFETY_MS : undefined;
+  const result = await ingest(decodeValue(event), deps, { deadline });
   const summary = { ...result, rejected: result.rejected.length, failed: result.failed.length };
   deps.logger.info('batch processed', summary);
-  // The sign-ins are saved and the posted cards recorded: failing now makes Lambda retry the batch,
+  // The good work is saved and the posted cards recorded: failing now makes Lambda retry the batch,
   // which posts only what is still pending.
   if (result.failed.length > 0) {
-    throw new SlackDeliveryError(`${result.failed.length} Slack post(s) failed: ${result.failed[0]?.error}`);
+    throw new SlackDeliveryError(`${result.failed.length} delivery failure(s): ${result.failed[0]?.error}`);
   }
   return summary;
 };

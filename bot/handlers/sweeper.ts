@@ -1,10 +1,15 @@
 // Scheduled every minute: retries alerts whose Slack post has not landed.
+import type { Context } from 'aws-lambda';
 import { lambdaRuntime } from '../lambda-runtime';
 import { sweepPendingAlerts } from '../sweep';
 
-export const handler = async () => {
+/** Time kept back from the function's timeout for the last post and the log line. */
+const SAFETY_MS = 10_000;
+
+export const handler = async (_event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
   const { deps } = await lambdaRuntime();
-  const result = await sweepPendingAlerts(deps);
-  if (result.retried > 0) deps.logger.info('sweep done', { ...result });
+  const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - SAFETY_MS : undefined;
+  const result = await sweepPendingAlerts(deps, { deadline });
+  if (result.retried > 0 || result.errors > 0) deps.logger.info('sweep done', { ...result });
   return result;
 };

@@ -138,6 +138,21 @@ describe('signins replay', () => {
     expect(args).not.toContain('<https://evil');
   });
 
+  it('--dry-run never touches a configured table (its fake posts would mark real alerts as posted)', async () => {
+    const { code, stdout } = await run(
+      ['replay', '--dry-run', '--json', join(ROOT, 'examples', 'sample-trail.json')],
+      {
+        env: {
+          SIGNINS_TABLE: 'production-table',
+          AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
+          AWS_REGION: 'us-east-1',
+        },
+      },
+    );
+    expect(code).toBe(0);
+    expect(jsonLines(stdout)).toHaveLength(8);
+  });
+
   it('without --dry-run needs a Slack token, and says so', async () => {
     const { code, stderr } = await run(['replay', join(ROOT, 'examples', 'sample-trail.json')]);
     expect(code).toBe(1);
@@ -163,7 +178,7 @@ describe('signins replay', () => {
       ).toBe(true);
       const second = await run(['replay', trail], { env });
       expect(second.code).toBe(0);
-      expect(second.stderr).toContain('0 posted, 8 duplicate(s)');
+      expect(second.stderr).toContain('0 posted, 8 duplicate(s), 1 stored only, 0 deferred');
       expect(slack.callsTo('chat.postMessage')).toHaveLength(8);
     } finally {
       await slack.stop();

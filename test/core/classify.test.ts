@@ -1,3 +1,4 @@
+import { signInsBehindAlarm } from '../../bot/core/alarm-match';
 import { classifyAlarm, classifySignIn } from '../../bot/core/classify';
 import { routeFor, routingSchema } from '../../bot/core/routing';
 import type { AlarmNotification, SignIn } from '../../bot/core/sign-in';
@@ -38,6 +39,7 @@ describe('default severity', () => {
       'critical',
     ],
     ['a root sign-in that fails is high', { identityType: 'Root', outcome: 'failure' }, 'high'],
+    ['a root sign-in with no recorded outcome is high', { identityType: 'Root', outcome: null }, 'high'],
     ['a root password change is high', { identityType: 'Root', eventName: 'PasswordUpdated' }, 'high'],
     ['an IAM user signing in without MFA is high', { mfa: 'no' }, 'high'],
     ['any failed sign-in is medium', { outcome: 'failure', identityType: 'AssumedRole' }, 'medium'],
@@ -96,6 +98,17 @@ describe('alarm severity', () => {
   it('treats any other alarm as high and recoveries as info', () => {
     expect(classifyAlarm(alarm('DatabaseConnections'))).toBe('high');
     expect(classifyAlarm(alarm('signin-console-success-root', 'OK'))).toBe('info');
+  });
+});
+
+describe('sign-ins behind an alarm', () => {
+  it('include every account of an organization trail, not only the account that owns the alarm', () => {
+    const member = {
+      ...signIn({ identityType: 'Root', accountId: '444455556666' }),
+      severity: 'critical' as const,
+    };
+    const iam = { ...signIn({ accountId: '444455556666' }), severity: 'low' as const };
+    expect(signInsBehindAlarm(alarm('signin-console-success-root'), [member, iam])).toEqual([member]);
   });
 });
 

@@ -230,6 +230,27 @@ describe('input shapes', () => {
     ]);
   });
 
+  it('keeps the valid JSON lines when one line is truncated', () => {
+    const full = JSON.stringify(record);
+    const text = `${full}\n${full.slice(0, -1)}\n${JSON.stringify({ ...record, eventID: 'after' })}`;
+    expect(decodeText(text).map((i) => [i.kind, i.position])).toEqual([
+      ['signin', 'line 1'],
+      ['rejected', 'line 2'],
+      ['signin', 'line 3'],
+    ]);
+  });
+
+  it('refuses absurdly nested arrays with a message, not a crash', () => {
+    expect(decodeText('['.repeat(20000) + ']'.repeat(20000))).toEqual([
+      expect.objectContaining({ kind: 'rejected', message: 'arrays nested too deep' }),
+    ]);
+  });
+
+  it('reads a time without an offset as UTC', () => {
+    const [item] = decodeValue({ ...record, eventTime: '2026-11-20T09:15:00' });
+    expect(item).toMatchObject({ signIn: { time: '2026-11-20T09:15:00.000Z' } });
+  });
+
   it('decodes LookupEvents output (records as CloudTrailEvent strings)', () => {
     const items = decodeFile('signin/aws-cli-examples/lookup-events-consolelogin-assumedrole.json');
     expect(items).toEqual([expect.objectContaining({ kind: 'signin', position: 'Events[0]' })]);

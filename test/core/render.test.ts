@@ -44,6 +44,7 @@ const OURS =
 describe('the sign-in card', () => {
   it('renders a hostile user agent, user name and reason as inert text', () => {
     const s = classified({
+      eventName: HOSTILE,
       userAgent: HOSTILE,
       errorMessage: HOSTILE,
       responseElements: { ConsoleLogin: 'Failure' },

@@ -164,23 +164,32 @@ describe('permissions', () => {
     }
   });
 
-  it.each(['worker', 'ingress', 'sweeper'] as const)(
-    'the %s may read and write the table and publish only to the escalation topic',
+  it.each(['worker', 'sweeper'] as const)(
+    'the %s may get, put, update and query the table and its indexes, and nothing more',
     (name) => {
       const statements = statementsOfRole(built.template, roleId(functions[name]));
       const table = arnOf(built.stack.alerts.state.table);
-      expect(statements).toContainEqual(
-        expect.objectContaining({
-          Action: expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
-          Resource: expect.arrayContaining([table]),
-        }),
+      const tableStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+      expect(tableStatements).toHaveLength(1);
+      expect(actionsOf(tableStatements[0] as Statement).sort()).toEqual(
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
       );
-      const publishTargets = statements
-        .filter((s) => actionsOf(s).includes('sns:Publish'))
-        .map((s) => s.Resource);
-      expect(publishTargets).toEqual([ref(built.stack.alerts.escalationTopic)]);
+      expect(tableStatements[0]?.Resource).toEqual(expect.arrayContaining([table]));
     },
   );
+
+  it('the ingress reads only the Slack secret (and writes its logs)', () => {
+    const actions = statementsOfRole(built.template, roleId(functions.ingress)).flatMap(actionsOf);
+    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    expect(actions).toContain('secretsmanager:GetSecretValue');
+  });
+
+  it('no function may publish anywhere yet: escalation arrives with the responder workflow', () => {
+    for (const fn of Object.values(functions)) {
+      const actions = statementsOfRole(built.template, roleId(fn)).flatMap(actionsOf);
+      expect(actions.filter((a) => a.startsWith('sns:'))).toEqual([]);
+    }
+  });
 });
 
 describe('state', () => {

@@ -15,7 +15,7 @@ const setting = (manifest: string, key: string): string | undefined =>
 
 describe('Slack app manifests', () => {
   it('ask for the scopes the bot uses, the same in both', () => {
-    expect(botScopes(prod)).toEqual(['chat:write', 'commands', 'im:write', 'users:read', 'users:read.email']);
+    expect(botScopes(prod)).toEqual(['chat:write', 'commands']);
     expect(botScopes(dev)).toEqual(botScopes(prod));
   });
 

@@ -96,7 +96,7 @@ describe('events worker', () => {
   it('fails the invocation after saving the good work when Slack stays down; the retry posts only what is missing', async () => {
     const batch = subscriptionEvent([withId(IAM_FAIL, 'w-down-1'), withId(ROOT, 'w-down-2')]);
     env.slack.failNext('chat.postMessage', {}, { status: 500 }, { status: 500 }, { status: 500 });
-    await expect(handler(batch)).rejects.toThrow(/1 Slack post\(s\) failed/);
+    await expect(handler(batch)).rejects.toThrow(/1 delivery failure\(s\): /);
     expect(posts()).toHaveLength(1);
 
     await expect(handler(batch)).resolves.toMatchObject({ posted: 1, duplicates: 1, failed: 0 });

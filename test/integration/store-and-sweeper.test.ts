@@ -70,6 +70,20 @@ describe('the alert lease', () => {
     expect([a.status, b.status].sort()).toEqual(['claimed', 'in-flight']);
   });
 
+  it('lets only the current holder release a lease: a slow worker cannot undo a takeover', async () => {
+    const first = await store.claimAlert(alert('slow'), now, 1_000);
+    const later = new Date(now.getTime() + 5_000);
+    const second = await store.claimAlert(alert('slow'), later, 60_000);
+    expect(second.status).toBe('claimed');
+    if (first.status !== 'claimed' || second.status !== 'claimed') throw new Error('claims expected');
+    expect(first.alert.leaseId).not.toBe(second.alert.leaseId);
+    await expect(
+      store.markAlertPending('slow', first.alert.leaseId, 'late failure', later, later),
+    ).resolves.toBe(false);
+    expect(await store.getAlert('slow')).toMatchObject({ status: 'posting', leaseId: second.alert.leaseId });
+    await store.markAlertPosted('slow', { channel: 'C1', ts: '2.2' }, later);
+  });
+
   it('never claims a posted alert again', async () => {
     await store.claimAlert(alert('done'), now, 60_000);
     await store.markAlertPosted('done', { channel: 'C1', ts: '1.1' }, now);
@@ -119,6 +133,45 @@ describe('the sweeper', () => {
       lastError: expect.stringContaining('channel_not_found'),
     });
     expect(await store.listDueAlerts(new Date(now.getTime() + 86_400_000), 10)).toEqual([]);
+  });
+});
+
+describe('delivery under trouble', () => {
+  const record = (id: string, extra: Record<string, unknown> = {}) =>
+    recordFrom('signin/aws-docs-cloudtrail-guide/06-root-success-no-mfa.json', { eventID: id, ...extra });
+
+  it('does not post again when the post landed but recording it failed', async () => {
+    let failMarks = 3;
+    const flaky: typeof store = Object.create(store);
+    flaky.markAlertPosted = async (...args) => {
+      if (failMarks-- > 0) throw new Error('DynamoDB throttled');
+      return store.markAlertPosted(...args);
+    };
+    const first = await ingest(decodeValue(record('trouble-1')), { ...deps(), store: flaky });
+    expect(first).toMatchObject({ posted: 1, failed: [] });
+    const again = await ingest(decodeValue(record('trouble-1')), deps());
+    expect(again).toMatchObject({ posted: 0, duplicates: 1 });
+    await expect(sweepPendingAlerts(deps())).resolves.toMatchObject({ retried: 0 });
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('stores the whole batch first and leaves what is past the deadline to the sweeper', async () => {
+    const batch = decodeValue({ Records: [record('late-1'), record('late-2')] });
+    const result = await ingest(batch, deps(), { deadline: now.getTime() - 1 });
+    expect(result).toMatchObject({ signIns: 2, posted: 0, deferred: 2, failed: [] });
+    expect(await store.getSignIn('late-2')).toMatchObject({ severity: 'critical' });
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+    await expect(sweepPendingAlerts(deps())).resolves.toMatchObject({ retried: 2, posted: 2 });
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(2);
+  });
+
+  it('posts the good records when another in the batch cannot be rendered or stored', async () => {
+    const poison = record('poison', { eventName: 'constructor' });
+    const result = await ingest(decodeValue({ Records: [poison, record('survivor')] }), deps());
+    expect(result.posted).toBeGreaterThanOrEqual(1);
+    expect(slack.callsTo('chat.postMessage').map((c) => String(c.args.text))).toContainEqual(
+      expect.stringMatching(/^CRITICAL: Console sign-in/),
+    );
   });
 });
 

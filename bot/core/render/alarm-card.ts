@@ -64,17 +64,21 @@ export const renderAlarmCard = (a: AlarmNotification, ctx: AlarmCardContext): Sl
     },
   ];
   if (ctx.signIns.length > 0) {
-    const listed = ctx.signIns.slice(0, MAX_LISTED).map(signInLine);
+    // Whole lines only: clipping mid-line could cut a date token or a bold pair in half.
+    const heading = `*Sign-ins behind this alarm* (${ctx.signIns.length}):`;
+    const budget = LIMITS.sectionText - heading.length - 40;
+    const listed: string[] = [];
+    let used = 0;
+    for (const s of ctx.signIns.slice(0, MAX_LISTED)) {
+      const line = signInLine(s);
+      if (used + line.length + 1 > budget) break;
+      listed.push(line);
+      used += line.length + 1;
+    }
     const more = ctx.signIns.length - listed.length;
     blocks.push({
       type: 'section',
-      text: mrkdwn(
-        clipEscaped(
-          `*Sign-ins behind this alarm* (${ctx.signIns.length}):\n${listed.join('\n')}` +
-            (more > 0 ? `\n…and ${more} more` : ''),
-          LIMITS.sectionText,
-        ),
-      ),
+      text: mrkdwn(`${heading}\n${listed.join('\n')}${more > 0 ? `\n…and ${more} more` : ''}`),
     });
   } else if (a.state === 'ALARM') {
     blocks.push({

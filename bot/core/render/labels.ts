@@ -23,7 +23,9 @@ const EVENT_LABEL: Record<string, string> = {
   ExternalIdPDirectoryLogin: 'External IdP directory sign-in',
 };
 
-export const eventLabel = (eventName: string): string => EVENT_LABEL[eventName] ?? eventName;
+/** A readable name for known events; an unknown one comes back as recorded (untrusted: escape it). */
+export const eventLabel = (eventName: string): string =>
+  Object.hasOwn(EVENT_LABEL, eventName) ? (EVENT_LABEL[eventName] as string) : eventName;
 
 export const outcomeLabel = (outcome: Outcome | null): string =>
   outcome === 'success' ? 'succeeded' : outcome === 'failure' ? 'failed' : 'recorded';

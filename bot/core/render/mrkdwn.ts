@@ -17,9 +17,15 @@ export const clipEscaped = (escaped: string, max: number): string => {
 /** Escapes then clips: the safe way to put a record's string into a block. */
 export const safe = (text: string, max: number): string => clipEscaped(escapeMrkdwn(text), max);
 
-/** Clips plain_text (no escaping applies there: Slack does not parse it). */
-export const clipPlain = (text: string, max: number): string =>
-  text.length <= max ? text : text.slice(0, max - ELLIPSIS.length) + ELLIPSIS;
+/**
+ * plain_text for headers. Slack does not parse plain_text, but record text there is still made
+ * unmistakably inert: angle brackets become look-alikes, so no client or copy-paste can revive a
+ * `<!channel>` or a link. Then it is clipped.
+ */
+export const clipPlain = (text: string, max: number): string => {
+  const inert = text.replace(/</g, '‹').replace(/>/g, '›');
+  return inert.length <= max ? inert : inert.slice(0, max - ELLIPSIS.length) + ELLIPSIS;
+};
 
 /** Slack's localised date token, with an ISO fallback for clients that cannot render it. */
 export const slackDate = (iso: string): string => {

@@ -38,7 +38,7 @@ const headline = (s: ClassifiedSignIn): string =>
 
 const summary = (s: ClassifiedSignIn, ctx: CardContext): string => {
   const who = `*${safe(s.principal, 200)}* (${identityLabel(s)})`;
-  const what = `${eventLabel(s.eventName).toLowerCase()} ${outcomeLabel(s.outcome)}`;
+  const what = `${safe(eventLabel(s.eventName).toLowerCase(), 100)} ${outcomeLabel(s.outcome)}`;
   const where = `account ${accountText(s, ctx)}`;
   const from = s.sourceIp ? ` from ${safe(s.sourceIp, 100)}` : '';
   const mfa = s.mfa === 'no' && s.outcome === 'success' ? ' *without MFA*' : '';
@@ -87,7 +87,7 @@ export const renderSignInCard = (s: ClassifiedSignIn, ctx: CardContext): SlackMe
     { type: 'context', elements: context },
   ];
   const text = clipEscaped(
-    `${s.severity.toUpperCase()}: ${eventLabel(s.eventName)} ${outcomeLabel(s.outcome)} — ` +
+    `${s.severity.toUpperCase()}: ${safe(eventLabel(s.eventName), 100)} ${outcomeLabel(s.outcome)} — ` +
       `${safe(s.principal, 200)} in account ${accountText(s, ctx)}` +
       (s.sourceIp ? ` from ${safe(s.sourceIp, 100)}` : ''),
     LIMITS.fallbackText,
