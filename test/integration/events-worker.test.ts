@@ -103,6 +103,31 @@ describe('events worker', () => {
     expect(posts().map((p) => String(p.args.text).split(':')[0])).toEqual(['MEDIUM', 'CRITICAL']);
   });
 
+  it('leaves to the sweeper what a slow Slack leaves no time for, and the sweeper posts it', async () => {
+    env.slack.failNext('chat.postMessage', { delayMs: 600 });
+    // 15 s of the remaining time is kept back: this invocation has 0.5 s for posting.
+    const context = { getRemainingTimeInMillis: () => 15_500 };
+    const batch = subscriptionEvent([
+      withId(ROOT, 'w-slow-1'),
+      withId(IAM_FAIL, 'w-slow-2'),
+      withId(ROOT, 'w-slow-3'),
+    ]);
+    await expect(handler(batch, context)).resolves.toMatchObject({
+      signIns: 3,
+      posted: 1,
+      deferred: 2,
+      failed: 0,
+    });
+    expect(posts()).toHaveLength(1);
+
+    const { handler: sweeper } = await import('../../bot/handlers/sweeper');
+    await expect(sweeper({}, { getRemainingTimeInMillis: () => 50_000 })).resolves.toMatchObject({
+      retried: 2,
+      posted: 2,
+    });
+    expect(posts().map((p) => String(p.args.text).split(':')[0])).toEqual(['CRITICAL', 'MEDIUM', 'CRITICAL']);
+  });
+
   it('names the stored sign-ins behind a sign-in alarm', async () => {
     const signInTime = new Date(Date.now() - 6 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
     await handler(subscriptionEvent([withId(ROOT, 'w-alarm-root', { eventTime: signInTime })]));
