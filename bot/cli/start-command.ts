@@ -101,7 +101,8 @@ export const runStart = async (options: StartOptions, config: Config, io: Io): P
   }
 
   const sources = mode === 'dry-run' ? [SAMPLE_TRAIL, ...options.events] : options.events;
-  for (const input of await readInputs(sources.length > 0 ? sources : [])) {
+  // readInputs([]) would read standard input: with nothing to replay, read nothing.
+  for (const input of sources.length > 0 ? await readInputs(sources) : []) {
     if ('error' in input) io.err(rejectionLine(input.name, '', input.error));
     else await feed(input.name, decodeBytes(input.bytes));
   }

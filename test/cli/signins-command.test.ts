@@ -187,6 +187,18 @@ describe('signins replay', () => {
   });
 });
 
+/** The exit code after SIGTERM, or 'hung' (and a SIGKILL) when the process ignores it. */
+const stopped = (child: ReturnType<typeof spawn>, exited: Promise<number | null>) =>
+  Promise.race([
+    exited,
+    new Promise<string>((resolve) =>
+      setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve('hung');
+      }, 10_000).unref(),
+    ),
+  ]);
+
 const freePort = async (): Promise<number> => {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -246,9 +258,45 @@ describe('signins start', () => {
       expect(forged.status).toBe(401);
     } finally {
       child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await stopped(child, exited)).toBe(0);
       await slack.stop();
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('in Slack mode with nothing to replay does not wait on standard input', async () => {
+    const slack = await new FakeSlack().start();
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, 'start', '--poll-seconds', '5'], {
+      cwd: ROOT,
+      env: {
+        ...baseEnv(),
+        SLACK_BOT_TOKEN: 'xoxb-http',
+        SLACK_SIGNING_SECRET: 's',
+        SLACK_API_URL: slack.url,
+        PORT: String(port),
+        SIGNINS_DATA_DIR: mkdtempSync(join(tmpdir(), 'signins-idle-')),
+      },
+    });
+    // stdin stays open, as in a terminal.
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      const ready = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 15_000);
+        child.stderr.on('data', (d) => {
+          if (String(d).includes('listening on')) {
+            clearTimeout(timer);
+            resolve(true);
+          }
+        });
+      });
+      expect(ready).toBe(true);
+      const res = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: '{}' });
+      expect(res.status).toBe(401);
+    } finally {
+      child.kill('SIGTERM');
+      expect(await stopped(child, exited)).toBe(0);
+      await slack.stop();
     }
   });
 
