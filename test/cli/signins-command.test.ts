@@ -300,6 +300,61 @@ describe('signins start', () => {
     }
   });
 
+  it('in Socket Mode connects through SLACK_API_URL, acknowledges what Slack sends, and stops on SIGTERM', async () => {
+    const slack = await new FakeSlack().start();
+    const child = spawn(process.execPath, [BIN, 'start'], {
+      cwd: ROOT,
+      env: {
+        ...baseEnv(),
+        SLACK_BOT_TOKEN: 'xoxb-socket',
+        SLACK_APP_TOKEN: 'xapp-socket',
+        SLACK_API_URL: slack.url,
+        SIGNINS_DATA_DIR: mkdtempSync(join(tmpdir(), 'signins-socket-')),
+      },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      const until = Date.now() + 15_000;
+      while (!stderr.includes('connected to Slack (Socket Mode)')) {
+        if (Date.now() > until) throw new Error(`no Socket Mode connection: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(slack.callsTo('apps.connections.open')).toEqual([
+        expect.objectContaining({ token: 'xapp-socket' }),
+      ]);
+      expect(slack.socketMode.connections).toBe(1);
+      // Slack expects every envelope to be acknowledged by its id, whatever the app does with it.
+      slack.socketMode.push({
+        envelope_id: 'env-1',
+        type: 'events_api',
+        accepts_response_payload: false,
+        payload: {
+          type: 'event_callback',
+          team_id: 'T0FAKE',
+          api_app_id: 'A0FAKE',
+          event: { type: 'app_mention', user: 'U1', text: 'hi', ts: '1.1', channel: 'C1' },
+          event_id: 'Ev1',
+          event_time: 1,
+        },
+      });
+      const ackBy = Date.now() + 5_000;
+      while (
+        !slack.socketMode.received.some((m) => (m as { envelope_id?: string }).envelope_id === 'env-1')
+      ) {
+        if (Date.now() > ackBy) throw new Error('envelope not acknowledged');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      child.kill('SIGTERM');
+      expect(await stopped(child, exited)).toBe(0);
+      await slack.stop();
+    }
+  });
+
   it('with no configuration prints the sample trail’s cards and posts nothing', async () => {
     const { code, stdout, stderr } = await run(['start']);
     expect(code).toBe(0);

@@ -2,6 +2,7 @@
 // Retry-After, slow answers). Point the client at it with slackApiUrl / SLACK_API_URL.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeSocketMode } from './fake-socket-mode';
 
 export interface RecordedSlackCall {
   readonly method: string;
@@ -36,6 +37,8 @@ const parseArgs = (body: string, contentType: string | undefined): Record<string
 
 export class FakeSlack {
   readonly calls: RecordedSlackCall[] = [];
+  /** Socket Mode: apps.connections.open hands out a WebSocket URL served here. */
+  readonly socketMode = new FakeSocketMode();
   /** Every HTTP attempt, including the ones answered with a fault. */
   readonly attempts: { method: string; at: number }[] = [];
   private readonly faults = new Map<string, Fault[]>();
@@ -52,12 +55,14 @@ export class FakeSlack {
         res.end(JSON.stringify(body));
       });
     });
+    this.server.on('upgrade', (req, socket) => this.socketMode.upgrade(req, socket));
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
     return this;
   }
 
   async stop(): Promise<void> {
+    this.socketMode.close();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
@@ -115,6 +120,8 @@ export class FakeSlack {
           user_id: 'U0BOT',
           bot_id: 'B0BOT',
         };
+      case 'apps.connections.open':
+        return { ok: true, url: `${this.url.replace(/^http/, 'ws').replace(/api\/$/, '')}link/?ticket=fake` };
       case 'chat.postMessage':
       case 'chat.update': {
         this.tsCounter += 1;
