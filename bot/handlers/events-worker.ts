@@ -8,8 +8,8 @@ export class SlackDeliveryError extends Error {
   override readonly name = 'SlackDeliveryError';
 }
 
-/** Time kept back from the function's timeout: posts that would start later go to the sweeper. */
-const SAFETY_MS = 15_000;
+/** Time kept back from the timeout for one last post (5 s timeout, two retries with backoff); later posts go to the sweeper. */
+const SAFETY_MS = 20_000;
 
 export const handler = async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
   const { deps } = await lambdaRuntime();
