@@ -187,17 +187,51 @@ describe('signins replay', () => {
   });
 });
 
-/** The exit code after SIGTERM, or 'hung' (and a SIGKILL) when the process ignores it. */
-const stopped = (child: ReturnType<typeof spawn>, exited: Promise<number | null>) =>
-  Promise.race([
-    exited,
-    new Promise<string>((resolve) =>
-      setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve('hung');
-      }, 10_000).unref(),
-    ),
-  ]);
+interface RunningBot {
+  readonly stderr: () => string;
+  /** Waits until stderr contains `text`; fails with what it said otherwise. */
+  waitFor(text: string, ms?: number): Promise<void>;
+  /** SIGTERM, then the exit code, or 'hung' (after a SIGKILL) when the process ignores it. */
+  stop(): Promise<number | string | null>;
+}
+
+/** `signins start` as a long-running process with its own data dir; stdin stays open, as in a terminal. */
+const startBot = (args: string[], env: NodeJS.ProcessEnv): RunningBot => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'signins-start-'));
+  const child = spawn(process.execPath, [BIN, 'start', ...args], {
+    cwd: ROOT,
+    env: { ...baseEnv(), SIGNINS_DATA_DIR: dataDir, ...env },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return {
+    stderr: () => stderr,
+    waitFor: async (text, ms = 15_000) => {
+      const until = Date.now() + ms;
+      while (!stderr.includes(text)) {
+        if (Date.now() > until) throw new Error(`waited for "${text}", got: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      const code = await Promise.race([
+        exited,
+        new Promise<string>((resolve) =>
+          setTimeout(() => {
+            child.kill('SIGKILL');
+            resolve('hung');
+          }, 10_000).unref(),
+        ),
+      ]);
+      rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+};
 
 const freePort = async (): Promise<number> => {
   const server = createServer();
@@ -210,36 +244,17 @@ const freePort = async (): Promise<number> => {
 describe('signins start', () => {
   it('in HTTP mode answers signed Slack requests on /slack/events, posts --events through Slack, and stops on SIGTERM', async () => {
     const slack = await new FakeSlack().start();
-    const dataDir = mkdtempSync(join(tmpdir(), 'signins-http-'));
     const port = await freePort();
     const secret = 'cli-signing-secret';
-    const child = spawn(
-      process.execPath,
-      [BIN, 'start', '--events', join(ROOT, 'examples', 'hostile-user-agent-twice.json')],
-      {
-        cwd: ROOT,
-        env: {
-          ...baseEnv(),
-          SLACK_BOT_TOKEN: 'xoxb-http',
-          SLACK_SIGNING_SECRET: secret,
-          SLACK_API_URL: slack.url,
-          PORT: String(port),
-          SIGNINS_DATA_DIR: dataDir,
-        },
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-      stderr += d;
+    const bot = startBot(['--events', join(ROOT, 'examples', 'hostile-user-agent-twice.json')], {
+      SLACK_BOT_TOKEN: 'xoxb-http',
+      SLACK_SIGNING_SECRET: secret,
+      SLACK_API_URL: slack.url,
+      PORT: String(port),
     });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
-      const until = Date.now() + 20_000;
-      while (!stderr.includes('hostile-user-agent-twice.json)')) {
-        if (Date.now() > until) throw new Error(`start did not get ready: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(stderr).toContain(`listening on http://localhost:${port}/slack/events`);
+      await bot.waitFor('hostile-user-agent-twice.json)', 20_000);
+      expect(bot.stderr()).toContain(`listening on http://localhost:${port}/slack/events`);
       expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
 
       const body = JSON.stringify({ type: 'url_verification', challenge: 'cli-challenge' });
@@ -257,72 +272,39 @@ describe('signins start', () => {
       });
       expect(forged.status).toBe(401);
     } finally {
-      child.kill('SIGTERM');
-      expect(await stopped(child, exited)).toBe(0);
+      expect(await bot.stop()).toBe(0);
       await slack.stop();
-      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
   it('in Slack mode with nothing to replay does not wait on standard input', async () => {
     const slack = await new FakeSlack().start();
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, 'start', '--poll-seconds', '5'], {
-      cwd: ROOT,
-      env: {
-        ...baseEnv(),
-        SLACK_BOT_TOKEN: 'xoxb-http',
-        SLACK_SIGNING_SECRET: 's',
-        SLACK_API_URL: slack.url,
-        PORT: String(port),
-        SIGNINS_DATA_DIR: mkdtempSync(join(tmpdir(), 'signins-idle-')),
-      },
+    const bot = startBot([], {
+      SLACK_BOT_TOKEN: 'xoxb-http',
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_API_URL: slack.url,
+      PORT: String(port),
     });
-    // stdin stays open, as in a terminal.
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
-      const ready = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), 15_000);
-        child.stderr.on('data', (d) => {
-          if (String(d).includes('listening on')) {
-            clearTimeout(timer);
-            resolve(true);
-          }
-        });
-      });
-      expect(ready).toBe(true);
+      await bot.waitFor('listening on');
       const res = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: '{}' });
       expect(res.status).toBe(401);
     } finally {
-      child.kill('SIGTERM');
-      expect(await stopped(child, exited)).toBe(0);
+      expect(await bot.stop()).toBe(0);
       await slack.stop();
     }
   });
 
   it('in Socket Mode connects through SLACK_API_URL, acknowledges what Slack sends, and stops on SIGTERM', async () => {
     const slack = await new FakeSlack().start();
-    const child = spawn(process.execPath, [BIN, 'start'], {
-      cwd: ROOT,
-      env: {
-        ...baseEnv(),
-        SLACK_BOT_TOKEN: 'xoxb-socket',
-        SLACK_APP_TOKEN: 'xapp-socket',
-        SLACK_API_URL: slack.url,
-        SIGNINS_DATA_DIR: mkdtempSync(join(tmpdir(), 'signins-socket-')),
-      },
+    const bot = startBot([], {
+      SLACK_BOT_TOKEN: 'xoxb-socket',
+      SLACK_APP_TOKEN: 'xapp-socket',
+      SLACK_API_URL: slack.url,
     });
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
-      const until = Date.now() + 15_000;
-      while (!stderr.includes('connected to Slack (Socket Mode)')) {
-        if (Date.now() > until) throw new Error(`no Socket Mode connection: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await bot.waitFor('connected to Slack (Socket Mode)');
       expect(slack.callsTo('apps.connections.open')).toEqual([
         expect.objectContaining({ token: 'xapp-socket' }),
       ]);
@@ -349,8 +331,7 @@ describe('signins start', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
     } finally {
-      child.kill('SIGTERM');
-      expect(await stopped(child, exited)).toBe(0);
+      expect(await bot.stop()).toBe(0);
       await slack.stop();
     }
   });
