@@ -1,4 +1,4 @@
-// Environment variable names read by bot/config.ts and set by the CDK construct. One list, two users.
+// Environment variable names read by bot/pipeline/config.ts and set by the CDK construct. One list, two users.
 export const ENV = {
   slackBotToken: 'SLACK_BOT_TOKEN',
   slackSigningSecret: 'SLACK_SIGNING_SECRET',
@@ -23,3 +23,19 @@ export const ENV = {
 
 /** Keys of the JSON document stored in the Slack secret. */
 export const SLACK_SECRET_KEYS = { botToken: 'botToken', signingSecret: 'signingSecret' } as const;
+
+/** Settings the pipeline-health checks need (set by the construct; `signins doctor` takes flags). */
+export const HEALTH_ENV = {
+  /** Log group the trail delivers to. */
+  logGroup: 'SIGNINS_LOG_GROUP',
+  /** Name or ARN of the trail the stack created (unset with an existing log group). */
+  trail: 'SIGNINS_TRAIL',
+  /** Prefix of the alarm names (`alarmNamePrefix`), empty for none. */
+  alarmNamePrefix: 'SIGNINS_ALARM_PREFIX',
+  /** Name of the subscription filter that feeds the worker. */
+  subscriptionFilter: 'SIGNINS_SUBSCRIPTION_FILTER',
+  /** URL of the events worker's failure queue (for `signins redrive`). */
+  failureQueueUrl: 'SIGNINS_FAILURE_QUEUE_URL',
+  /** Powertools' service name: the `service` dimension of the bot's metrics. */
+  metricsService: 'POWERTOOLS_SERVICE_NAME',
+} as const;

@@ -1,5 +1,5 @@
 // Structured JSON log lines (one per call), the shape CloudWatch Logs Insights queries well.
-import type { LogLevel } from '../config';
+import type { LogLevel } from '../pipeline/config';
 import type { Logger } from '../ports';
 
 type Level = Exclude<LogLevel, 'silent'>;

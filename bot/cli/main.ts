@@ -1,6 +1,6 @@
 // The `signins` command: parse, replay, start.
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadConfig } from '../pipeline/config';
 import { type Io, runParse } from './parse-command';
 import { runReplay, UsageError } from './replay-command';
 import { runStart } from './start-command';

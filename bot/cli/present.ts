@@ -2,7 +2,7 @@
 
 import type { RecordedCall } from '../adapters/slack-notifier';
 import { cardToText } from '../core/render/card-text';
-import type { IngestResult } from '../ingest';
+import type { IngestResult } from '../pipeline/ingest';
 
 export const presentCall =
   (json: boolean, out: (line: string) => void) =>

@@ -1,10 +1,10 @@
 // `signins replay [--dry-run] [--json] [FILE|-]…`: exactly the worker's pipeline over files.
 import { createJsonLogger } from '../adapters/json-logger';
 import { createSlackClient, ReportingNotifier, SlackNotifier } from '../adapters/slack-notifier';
-import type { Config } from '../config';
+import type { Config } from '../pipeline/config';
 import { decodeBytes } from '../core/decode-input';
-import { addIngestResults, emptyIngestResult, ingest } from '../ingest';
-import { openLocalStore } from '../local-runtime';
+import { addIngestResults, emptyIngestResult, ingest } from '../pipeline/ingest';
+import { openLocalStore } from '../pipeline/local-runtime';
 import { systemClock } from '../ports';
 import type { Io } from './parse-command';
 import { presentCall, summaryLine } from './present';

@@ -1,8 +1,8 @@
 // Lambda behind the CloudWatch Logs subscription filter and the alarm topics.
 import type { Context } from 'aws-lambda';
 import { decodeValue } from '../core/decode-input';
-import { ingest } from '../ingest';
-import { lambdaRuntime } from '../lambda-runtime';
+import { ingest } from '../pipeline/ingest';
+import { lambdaRuntime } from '../pipeline/lambda-runtime';
 
 export class SlackDeliveryError extends Error {
   override readonly name = 'SlackDeliveryError';

@@ -4,7 +4,7 @@ import { AwsLambdaReceiver } from '@slack/bolt';
 import type { AwsHandler } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { fetchBotIdentity } from '../adapters/slack-identity';
 import { createSlackClient } from '../adapters/slack-notifier';
-import { lambdaRuntime } from '../lambda-runtime';
+import { lambdaRuntime } from '../pipeline/lambda-runtime';
 import { createSlackApp } from '../slack/app';
 
 let ready: Promise<AwsHandler> | undefined;

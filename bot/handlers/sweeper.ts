@@ -1,7 +1,7 @@
 // Scheduled every minute: retries alerts whose Slack post has not landed.
 import type { Context } from 'aws-lambda';
-import { lambdaRuntime } from '../lambda-runtime';
-import { sweepPendingAlerts } from '../sweep';
+import { lambdaRuntime } from '../pipeline/lambda-runtime';
+import { sweepPendingAlerts } from '../pipeline/sweep';
 
 /** Time kept back from the function's timeout for the last post and the log line. */
 const SAFETY_MS = 10_000;

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../bot/config';
+import { ConfigError, loadConfig } from '../../bot/pipeline/config';
 
 describe('settings', () => {
   it('has working defaults with nothing set', () => {

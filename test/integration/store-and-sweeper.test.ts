@@ -5,9 +5,9 @@ import { createJsonLogger } from '../../bot/adapters/json-logger';
 import { createSlackClient, SlackNotifier } from '../../bot/adapters/slack-notifier';
 import { decodeValue } from '../../bot/core/decode-input';
 import { DEFAULT_ROUTING } from '../../bot/core/routing';
-import { type IngestDeps, ingest } from '../../bot/ingest';
+import { type IngestDeps, ingest } from '../../bot/pipeline/ingest';
 import type { Clock, NewAlert } from '../../bot/ports';
-import { MAX_ATTEMPTS, sweepPendingAlerts } from '../../bot/sweep';
+import { MAX_ATTEMPTS, sweepPendingAlerts } from '../../bot/pipeline/sweep';
 import { FakeSlack } from '../helpers/fake-slack';
 import { recordFrom } from '../helpers/fixtures';
 

@@ -2,16 +2,16 @@
 // classify, decide, render, post, idempotent on the CloudTrail eventID (or the SNS MessageId).
 // Two phases: the whole batch is stored first, then cards are posted within the time left, so a slow
 // Slack never costs a record; what does not fit is left pending for the sweeper.
-import { alarmLookback, signInsBehindAlarm } from './core/alarm-match';
-import { classifyAlarm, classifySignIn } from './core/classify';
-import type { DecodedItem } from './core/decode-input';
-import { renderAlarmCard } from './core/render/alarm-card';
-import type { SlackMessage } from './core/render/blocks';
-import { renderSignInCard } from './core/render/sign-in-card';
-import type { Routing } from './core/routing';
-import { accountName, routeFor } from './core/routing';
-import type { AlarmNotification, ClassifiedSignIn, Severity } from './core/sign-in';
-import type { AlertKind, Clock, Logger, Notifier, SignInStore } from './ports';
+import { alarmLookback, signInsBehindAlarm } from '../core/alarm-match';
+import { classifyAlarm, classifySignIn } from '../core/classify';
+import type { DecodedItem } from '../core/decode-input';
+import { renderAlarmCard } from '../core/render/alarm-card';
+import type { SlackMessage } from '../core/render/blocks';
+import { renderSignInCard } from '../core/render/sign-in-card';
+import type { Routing } from '../core/routing';
+import { accountName, routeFor } from '../core/routing';
+import type { AlarmNotification, ClassifiedSignIn, Severity } from '../core/sign-in';
+import type { AlertKind, Clock, Logger, Notifier, SignInStore } from '../ports';
 
 export interface IngestDeps {
   readonly store: SignInStore;

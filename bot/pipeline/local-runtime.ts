@@ -1,10 +1,10 @@
 // The bot's parts for local runs (`signins start` / `replay`): the embedded store (or a real table when
 // SIGNINS_TABLE is set), and Slack when a token is configured.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoSignInStore } from './adapters/dynamodb-store';
-import { startEmbeddedDynamo } from './adapters/embedded-dynamodb';
+import { DynamoSignInStore } from '../adapters/dynamodb-store';
+import { startEmbeddedDynamo } from '../adapters/embedded-dynamodb';
 import type { Config } from './config';
-import type { SignInStore } from './ports';
+import type { SignInStore } from '../ports';
 
 export interface LocalStore {
   readonly store: SignInStore;

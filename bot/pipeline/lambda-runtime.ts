@@ -1,13 +1,13 @@
 // Everything the Lambda handlers share, built once per execution environment (module scope).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoSignInStore } from './adapters/dynamodb-store';
-import { createJsonLogger } from './adapters/json-logger';
-import { createSlackClient, SlackNotifier } from './adapters/slack-notifier';
-import { cachedSlackSecret, type SlackSecret } from './adapters/slack-secret';
+import { DynamoSignInStore } from '../adapters/dynamodb-store';
+import { createJsonLogger } from '../adapters/json-logger';
+import { createSlackClient, SlackNotifier } from '../adapters/slack-notifier';
+import { cachedSlackSecret, type SlackSecret } from '../adapters/slack-secret';
 import { type Config, ConfigError, loadConfig } from './config';
 import type { IngestDeps } from './ingest';
-import { systemClock } from './ports';
+import { systemClock } from '../ports';
 
 export interface LambdaRuntime {
   readonly config: Config;

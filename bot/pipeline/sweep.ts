@@ -1,7 +1,7 @@
 // The sweeper's work: alerts whose post failed, was deferred, or whose worker died mid-post are posted
 // again, with backoff, until they land or run out of attempts. Later issues add timeouts and expiries.
 import { DEFAULT_LEASE_MS, describeError, type IngestDeps } from './ingest';
-import type { AlertRecord } from './ports';
+import type { AlertRecord } from '../ports';
 
 export const MAX_ATTEMPTS = 10;
 
