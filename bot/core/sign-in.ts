@@ -1,4 +1,5 @@
 // The normalized shapes the rest of the bot works with, whatever the input path was.
+import type { Severity } from '../../shared/severity';
 
 export const IDENTITY_TYPES = [
   'Root',
@@ -12,8 +13,7 @@ export type IdentityType = (typeof IDENTITY_TYPES)[number];
 
 export type Outcome = 'success' | 'failure';
 export type Mfa = 'yes' | 'no' | 'idp' | 'unknown';
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES, type Severity } from '../../shared/severity';
 
 /** How an AssumedRole session reached the console, when the record tells. */
 export type Federation = 'identity-center' | 'saml' | 'switch-role' | 'federation' | null;

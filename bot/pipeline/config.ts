@@ -1,8 +1,8 @@
 // Settings, parsed once from the environment with clear errors. Nothing else in bot/ reads process.env.
 import { z } from 'zod';
 import { ENV } from '../../shared/env-keys';
-import type { Routing } from '../core/routing';
-import { DEFAULT_ROUTING, describeRoutingError, routingSchema } from '../core/routing';
+import type { Routing } from '../../shared/routing';
+import { DEFAULT_ROUTING, describeRoutingError, routingSchema } from '../../shared/routing';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

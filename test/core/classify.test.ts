@@ -1,6 +1,5 @@
 import { signInsBehindAlarm } from '../../bot/core/alarm-match';
 import { classifyAlarm, classifySignIn } from '../../bot/core/classify';
-import { routeFor, routingSchema } from '../../bot/core/routing';
 import type { AlarmNotification, SignIn } from '../../bot/core/sign-in';
 
 const signIn = (overrides: Partial<SignIn>): SignIn => ({
@@ -109,41 +108,5 @@ describe('sign-ins behind an alarm', () => {
     };
     const iam = { ...signIn({ accountId: '444455556666' }), severity: 'low' as const };
     expect(signInsBehindAlarm(alarm('signin-console-success-root'), [member, iam])).toEqual([member]);
-  });
-});
-
-describe('routing', () => {
-  const routing = routingSchema.parse({
-    post: ['critical', 'high', 'medium'],
-    channels: { critical: 'C-PAGE' },
-    accounts: { '444455556666': { name: 'prod', channel: 'C-PROD', channels: { critical: 'C-PROD-PAGE' } } },
-  });
-
-  it('posts configured severities to the severity channel, else the default', () => {
-    expect(routeFor(routing, 'C-DEFAULT', 'critical', '111122223333')).toEqual({
-      post: true,
-      channel: 'C-PAGE',
-    });
-    expect(routeFor(routing, 'C-DEFAULT', 'high', '111122223333')).toEqual({
-      post: true,
-      channel: 'C-DEFAULT',
-    });
-    expect(routeFor(routing, 'C-DEFAULT', 'low', '111122223333')).toEqual({ post: false });
-  });
-
-  it('lets an account override the channels', () => {
-    expect(routeFor(routing, 'C-DEFAULT', 'critical', '444455556666')).toEqual({
-      post: true,
-      channel: 'C-PROD-PAGE',
-    });
-    expect(routeFor(routing, 'C-DEFAULT', 'medium', '444455556666')).toEqual({
-      post: true,
-      channel: 'C-PROD',
-    });
-  });
-
-  it('rejects routing with a bad severity or account id', () => {
-    expect(routingSchema.safeParse({ post: ['urgent'] }).success).toBe(false);
-    expect(routingSchema.safeParse({ accounts: { prod: {} } }).success).toBe(false);
   });
 });
