@@ -34,7 +34,7 @@ describe('watching a folder for CloudTrail files', () => {
       (path, err) => {
         throw new Error(`${path}: ${String(err)}`);
       },
-      20,
+      { pollMs: 20 },
     );
     try {
       expect(seen.map((f) => f.path)).toEqual([join(dir, 'existing.json')]);
@@ -51,7 +51,7 @@ describe('watching a folder for CloudTrail files', () => {
       await new Promise((r) => setTimeout(r, 100));
       expect(seen).toHaveLength(2);
     } finally {
-      watcher.close();
+      await watcher.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
