@@ -2,10 +2,11 @@
 // HTTP, Socket Mode). Listeners live one file per Slack surface and are registered here.
 import { App, type AppOptions, LogLevel, type Receiver } from '@slack/bolt';
 import type { Logger } from '../ports';
+import { VerifiedHttpReceiver } from './verified-http-receiver';
 
 export interface SlackAppOptions {
   readonly token: string;
-  /** HTTP transports verify Slack's signature with it; Socket Mode does not need it. */
+  /** Local HTTP mode verifies Slack's signature with it; Socket Mode and a given receiver do not need it. */
   readonly signingSecret?: string;
   readonly receiver?: Receiver;
   /** Socket Mode (local development, no public URL): needs an app-level token (xapp-…). */
@@ -17,6 +18,17 @@ export interface SlackAppOptions {
   readonly port?: number;
   readonly logger: Logger;
 }
+
+/** Local HTTP mode: the same request check as the Lambda ingress, in front of Bolt's router. */
+const httpReceiver = (options: SlackAppOptions): Receiver => {
+  if (!options.signingSecret)
+    throw new Error("Slack HTTP mode needs the app's signing secret (SLACK_SIGNING_SECRET)");
+  return new VerifiedHttpReceiver({
+    signingSecret: options.signingSecret,
+    port: options.port,
+    logger: options.logger,
+  });
+};
 
 export const createSlackApp = (options: SlackAppOptions): App => {
   const appOptions: AppOptions = {
@@ -34,7 +46,7 @@ export const createSlackApp = (options: SlackAppOptions): App => {
       ? { receiver: options.receiver }
       : options.appToken
         ? { socketMode: true, appToken: options.appToken }
-        : { signingSecret: options.signingSecret, port: options.port }),
+        : { receiver: httpReceiver(options) }),
   };
   const app = new App(appOptions);
   // A listener that throws must not become a 500 that Slack retries: log it and answer.
