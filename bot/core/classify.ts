@@ -1,7 +1,10 @@
 // Default severity of a sign-in. The rules read top to bottom; the first that matches wins.
 
 import { findSignInAlarm } from '../../shared/alarms';
-import type { AlarmNotification, Severity, SignIn } from './sign-in';
+import { findHealthAlarm } from '../../shared/health-alarms';
+import { assertNever } from './assert-never';
+import type { AlarmNotification, AlarmState, Severity, SignIn } from './sign-in';
+import { knownAlarmState } from './sign-in';
 
 /** Events that are a sign-in (or a root credential change); the rest are steps of one. */
 const SIGN_IN_EVENTS = new Set([
@@ -27,8 +30,27 @@ export const classifySignIn = (s: SignIn): Severity => {
   return 'low';
 };
 
+/**
+ * A pipeline-health alarm is critical (sign-ins may be going unseen); its recovery is posted too, so
+ * that whoever saw the alarm learns it is over. No data from a health check deserves a look.
+ */
+const classifyHealthAlarm = (state: AlarmState | null): Severity => {
+  if (state === null) return 'medium';
+  switch (state) {
+    case 'ALARM':
+      return 'critical';
+    case 'OK':
+      return 'low';
+    case 'INSUFFICIENT_DATA':
+      return 'medium';
+    default:
+      return assertNever(state);
+  }
+};
+
 /** An alarm in ALARM state is as severe as the sign-ins it counts; recoveries are informational. */
 export const classifyAlarm = (a: AlarmNotification): Severity => {
+  if (findHealthAlarm(a.alarmName)) return classifyHealthAlarm(knownAlarmState(a.state));
   if (a.state !== 'ALARM') return 'info';
   const known = findSignInAlarm(a.alarmName);
   if (!known) return 'high';

@@ -54,7 +54,12 @@ export interface ClassifiedSignIn extends SignIn {
   readonly severity: Severity;
 }
 
-export type AlarmState = 'ALARM' | 'OK' | 'INSUFFICIENT_DATA';
+export const ALARM_STATES = ['ALARM', 'OK', 'INSUFFICIENT_DATA'] as const;
+export type AlarmState = (typeof ALARM_STATES)[number];
+
+/** The state as one of CloudWatch's three, or null for anything else a notification may say. */
+export const knownAlarmState = (state: string): AlarmState | null =>
+  (ALARM_STATES as readonly string[]).includes(state) ? (state as AlarmState) : null;
 
 export interface AlarmNotification {
   readonly kind: 'alarm';

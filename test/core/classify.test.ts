@@ -100,6 +100,22 @@ describe('alarm severity', () => {
   });
 });
 
+describe('pipeline-health alarm severity', () => {
+  it.each([
+    ['prod-signins-health-no-log-events', 'ALARM', 'critical'],
+    ['signins-health-trail-tampering', 'ALARM', 'critical'],
+    ['prod-signins-health-no-log-events', 'OK', 'low'],
+    ['prod-signins-health-failure-queue', 'INSUFFICIENT_DATA', 'medium'],
+  ] as const)('%s in %s is %s', (name, state, expected) => {
+    expect(classifyAlarm(alarm(name, state))).toBe(expected);
+  });
+
+  it('posts the recovery of a health alarm (low is posted by default), unlike a sign-in alarm recovery', () => {
+    expect(classifyAlarm(alarm('prod-signins-health-worker-errors', 'OK'))).not.toBe('info');
+    expect(classifyAlarm(alarm('prod-signin-console-success-root', 'OK'))).toBe('info');
+  });
+});
+
 describe('sign-ins behind an alarm', () => {
   it('include every account of an organization trail, not only the account that owns the alarm', () => {
     const member = {
