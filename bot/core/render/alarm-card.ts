@@ -1,10 +1,15 @@
-// The card for a CloudWatch alarm notification. When the sign-ins behind the alarm are already stored,
-// it names them: the classic alarm mail only says "threshold crossed".
+// The card for a CloudWatch alarm notification. A pipeline-health alarm gets its own card (what broke,
+// what to do); a sign-in alarm names the stored sign-ins behind it, which the alarm mail never does.
+import { findHealthAlarm } from '../../../shared/health-alarms';
 import type { AlarmNotification, ClassifiedSignIn, Severity } from '../sign-in';
-import type { Block, SlackMessage, TextObject } from './blocks';
-import { LIMITS, mrkdwn, plain } from './blocks';
-import { outcomeLabel, SEVERITY_LABEL } from './labels';
-import { clipEscaped, clipPlain, safe, slackDate } from './mrkdwn';
+import type { Block, SlackMessage } from './blocks';
+import { LIMITS, plain } from './blocks';
+import { accountText, alarmFactFields, atTime, field } from './card-parts';
+import { clip } from './clip';
+import { renderHealthAlarmCard } from './health-alarm-card';
+import { outcomeLabel, SEVERITY_EMOJI, SEVERITY_LABEL } from './labels';
+import { clipEscaped, clipPlain, escapeMrkdwn, safe } from './mrkdwn';
+import { sanitizeRecord } from './record-text';
 
 export interface AlarmCardContext {
   readonly severity: Severity;
@@ -15,85 +20,81 @@ export interface AlarmCardContext {
 
 const MAX_LISTED = 10;
 
+const headline = (a: AlarmNotification, severity: Severity): string =>
+  clip(
+    `${SEVERITY_EMOJI[severity]} Alarm ${clipPlain(a.state, 40)}: ${clipPlain(a.alarmName, 255)}`,
+    LIMITS.headerText,
+  );
+
+const stateSummary = (a: AlarmNotification, severity: Severity): string =>
+  clip(
+    `${SEVERITY_LABEL[severity]} · ${clipPlain(a.alarmName, 255)} is now ${clipPlain(a.state, 40)}` +
+      (a.previousState ? ` (was ${clipPlain(a.previousState, 40)})` : '') +
+      (a.reason ? `\nReason: ${clipPlain(a.reason, 1000)}` : '') +
+      (a.description ? `\n${clipPlain(a.description, 1000)}` : ''),
+    LIMITS.sectionText,
+  );
+
+const metricText = (a: AlarmNotification): string =>
+  a.metricName ? clipPlain(`${a.namespace ?? ''}/${a.metricName}`, 300) : 'not recorded';
+
 const signInLine = (s: ClassifiedSignIn): string =>
-  `• *${safe(s.principal, 150)}* ${outcomeLabel(s.outcome)}` +
-  (s.sourceIp ? ` from ${safe(s.sourceIp, 100)}` : '') +
-  (s.time ? ` at ${slackDate(s.time)}` : '') +
-  ` (event ${safe(s.eventId, 100)})`;
+  `• ${clipPlain(s.principal, 150)} ${outcomeLabel(s.outcome)}` +
+  (s.sourceIp ? ` from ${clipPlain(s.sourceIp, 100)}` : '') +
+  atTime(s.time) +
+  ` (event ${clipPlain(s.eventId, 100)})`;
 
-const field = (label: string, value: string): TextObject =>
-  mrkdwn(clipEscaped(`*${label}*\n${value}`, LIMITS.fieldText));
-
-export const renderAlarmCard = (a: AlarmNotification, ctx: AlarmCardContext): SlackMessage => {
-  const account = a.accountId
-    ? ctx.accountName
-      ? `${safe(ctx.accountName, 100)} (${safe(a.accountId, 64)})`
-      : safe(a.accountId, 64)
-    : 'unknown account';
-  const region = a.region ?? a.regionDisplayName;
-  const blocks: Block[] = [
-    {
-      type: 'header',
-      text: plain(
-        clipPlain(
-          `${SEVERITY_LABEL[ctx.severity].split(' ')[0]} Alarm ${a.state}: ${a.alarmName}`,
-          LIMITS.headerText,
-        ),
-      ),
-    },
-    {
-      type: 'section',
-      text: mrkdwn(
-        clipEscaped(
-          `${SEVERITY_LABEL[ctx.severity]} · *${safe(a.alarmName, 255)}* is now *${safe(a.state, 40)}*` +
-            (a.previousState ? ` (was ${safe(a.previousState, 40)})` : '') +
-            (a.reason ? `\n>${safe(a.reason, 1000)}` : '') +
-            (a.description ? `\n${safe(a.description, 1000)}` : ''),
-          LIMITS.sectionText,
-        ),
-      ),
-    },
-    {
-      type: 'section',
-      fields: [
-        field('Account', account),
-        field('Region', region ? safe(region, 60) : 'not recorded'),
-        field('Time', a.time ? slackDate(a.time) : 'not recorded'),
-        field('Metric', a.metricName ? safe(`${a.namespace ?? ''}/${a.metricName}`, 300) : 'not recorded'),
-      ],
-    },
-  ];
-  if (ctx.signIns.length > 0) {
-    // Whole lines only: clipping mid-line could cut a date token or a bold pair in half.
-    const heading = `*Sign-ins behind this alarm* (${ctx.signIns.length}):`;
-    const budget = LIMITS.sectionText - heading.length - 40;
-    const listed: string[] = [];
-    let used = 0;
-    for (const s of ctx.signIns.slice(0, MAX_LISTED)) {
-      const line = signInLine(s);
-      if (used + line.length + 1 > budget) break;
-      listed.push(line);
-      used += line.length + 1;
-    }
-    const more = ctx.signIns.length - listed.length;
-    blocks.push({
-      type: 'section',
-      text: mrkdwn(`${heading}\n${listed.join('\n')}${more > 0 ? `\n…and ${more} more` : ''}`),
-    });
-  } else if (a.state === 'ALARM') {
-    blocks.push({
-      type: 'context',
-      elements: [
-        mrkdwn('No matching sign-in record has arrived yet; its card follows when CloudTrail delivers it.'),
-      ],
-    });
+/** Whole lines only, as many as fit: a list clipped mid-line would misname a sign-in. */
+const signInList = (signIns: readonly ClassifiedSignIn[]): Block => {
+  const heading = `Sign-ins behind this alarm (${signIns.length}):`;
+  const budget = LIMITS.sectionText - heading.length - 40;
+  const listed: string[] = [];
+  let used = 0;
+  for (const s of signIns.slice(0, MAX_LISTED)) {
+    const line = signInLine(sanitizeRecord(s));
+    if (used + line.length + 1 > budget) break;
+    listed.push(line);
+    used += line.length + 1;
   }
-  const text = clipEscaped(
-    `${ctx.severity.toUpperCase()}: alarm ${safe(a.alarmName, 255)} is ${safe(a.state, 40)} in account ${account}` +
-      (ctx.signIns.length > 0
-        ? ` (${ctx.signIns.length} sign-in${ctx.signIns.length === 1 ? '' : 's'})`
-        : ''),
+  const more = signIns.length - listed.length;
+  return {
+    type: 'section',
+    text: plain([heading, ...listed, ...(more > 0 ? [`…and ${more} more`] : [])].join('\n')),
+  };
+};
+
+const NOT_ARRIVED: Block = {
+  type: 'context',
+  elements: [
+    plain('No matching sign-in record has arrived yet; its card follows when CloudTrail delivers it.'),
+  ],
+};
+
+const fallback = (a: AlarmNotification, ctx: AlarmCardContext): string => {
+  const n = ctx.signIns.length;
+  return clipEscaped(
+    `${ctx.severity.toUpperCase()}: alarm ${safe(a.alarmName, 255)} is ${safe(a.state, 40)} in account ` +
+      escapeMrkdwn(accountText(a.accountId, ctx.accountName)) +
+      (n > 0 ? ` (${n} sign-in${n === 1 ? '' : 's'})` : ''),
     LIMITS.fallbackText,
   );
-  return { text, blocks };
+};
+
+/** One of the four sign-in alarms, or any other alarm routed to the bot. */
+const renderSignInAlarmCard = (a: AlarmNotification, ctx: AlarmCardContext): SlackMessage => {
+  const blocks: Block[] = [
+    { type: 'header', text: plain(headline(a, ctx.severity)) },
+    { type: 'section', text: plain(stateSummary(a, ctx.severity)) },
+    { type: 'section', fields: [...alarmFactFields(a, ctx.accountName), field('Metric', metricText(a))] },
+  ];
+  if (ctx.signIns.length > 0) blocks.push(signInList(ctx.signIns));
+  else if (a.state === 'ALARM') blocks.push(NOT_ARRIVED);
+  return { text: fallback(a, ctx), blocks };
+};
+
+export const renderAlarmCard = (alarm: AlarmNotification, context: AlarmCardContext): SlackMessage => {
+  const a = sanitizeRecord(alarm);
+  const ctx = sanitizeRecord(context);
+  const health = findHealthAlarm(a.alarmName);
+  return health ? renderHealthAlarmCard(a, health, ctx) : renderSignInAlarmCard(a, ctx);
 };

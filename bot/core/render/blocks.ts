@@ -16,7 +16,10 @@ export const LIMITS = {
 export interface TextObject {
   readonly type: 'mrkdwn' | 'plain_text';
   readonly text: string;
+  /** plain_text only: turn `:name:` into emoji. Off: a record's `:name:` stays as typed. */
   readonly emoji?: boolean;
+  /** mrkdwn only: no auto-linking of bare URLs, e-mail addresses or `#channel` names. */
+  readonly verbatim?: boolean;
 }
 
 export type Block =
@@ -31,5 +34,22 @@ export interface SlackMessage {
   readonly blocks: readonly Block[];
 }
 
-export const mrkdwn = (text: string): TextObject => ({ type: 'mrkdwn', text });
-export const plain = (text: string): TextObject => ({ type: 'plain_text', text, emoji: true });
+// Slack rejects an empty text object (invalid_blocks); a value that neutralised to nothing still shows.
+const nonEmpty = (text: string): string => (text.length > 0 ? text : '(empty)');
+
+/**
+ * Our own formatting (labels, date tokens, links we built). Verbatim: whatever escaped record text it
+ * holds is never auto-linked.
+ */
+export const mrkdwn = (text: string): TextObject => ({
+  type: 'mrkdwn',
+  text: nonEmpty(text),
+  verbatim: true,
+});
+
+/** Text Slack shows as it is: where record values go. Pass it through clipPlain first. */
+export const plain = (text: string): TextObject => ({
+  type: 'plain_text',
+  text: nonEmpty(text),
+  emoji: false,
+});

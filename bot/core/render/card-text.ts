@@ -1,5 +1,7 @@
 // A readable terminal rendering of a Slack message, for `signins replay` and `npm start` without Slack.
+import { assertNever } from '../assert-never';
 import type { SlackMessage, TextObject } from './blocks';
+import { neutralize } from './record-text';
 
 const unescapeMrkdwn = (text: string): string =>
   text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -33,7 +35,15 @@ export const cardToText = (message: SlackMessage): string => {
       case 'divider':
         lines.push('──');
         break;
+      default:
+        assertNever(block);
     }
   }
-  return lines.join('\n');
+  // Cards are neutralised when built; this also covers a message from elsewhere (escape sequences
+  // must never reach the terminal raw).
+  return lines
+    .join('\n')
+    .split('\n')
+    .map(neutralize)
+    .join('\n');
 };

@@ -1,12 +1,23 @@
 // Words for the values a card shows.
+import { assertNever } from '../assert-never';
 import type { Federation, IdentityType, Mfa, Outcome, Severity, SignIn } from '../sign-in';
 
+// Unicode emoji rather than `:name:` codes: cards set `emoji: false` on plain_text, so that a record's
+// `:name:` stays as typed, and these still show.
+export const SEVERITY_EMOJI: Record<Severity, string> = {
+  critical: '🚨',
+  high: '🔴',
+  medium: '🟠',
+  low: '🔵',
+  info: '⚪',
+};
+
 export const SEVERITY_LABEL: Record<Severity, string> = {
-  critical: ':rotating_light: Critical',
-  high: ':red_circle: High',
-  medium: ':large_orange_circle: Medium',
-  low: ':large_blue_circle: Low',
-  info: ':white_circle: Info',
+  critical: `${SEVERITY_EMOJI.critical} Critical`,
+  high: `${SEVERITY_EMOJI.high} High`,
+  medium: `${SEVERITY_EMOJI.medium} Medium`,
+  low: `${SEVERITY_EMOJI.low} Low`,
+  info: `${SEVERITY_EMOJI.info} Info`,
 };
 
 const EVENT_LABEL: Record<string, string> = {
@@ -27,8 +38,17 @@ const EVENT_LABEL: Record<string, string> = {
 export const eventLabel = (eventName: string): string =>
   Object.hasOwn(EVENT_LABEL, eventName) ? (EVENT_LABEL[eventName] as string) : eventName;
 
-export const outcomeLabel = (outcome: Outcome | null): string =>
-  outcome === 'success' ? 'succeeded' : outcome === 'failure' ? 'failed' : 'recorded';
+export const outcomeLabel = (outcome: Outcome | null): string => {
+  if (outcome === null) return 'recorded';
+  switch (outcome) {
+    case 'success':
+      return 'succeeded';
+    case 'failure':
+      return 'failed';
+    default:
+      return assertNever(outcome);
+  }
+};
 
 export const IDENTITY_LABEL: Record<IdentityType, string> = {
   Root: 'root user',

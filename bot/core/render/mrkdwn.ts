@@ -1,36 +1,48 @@
-// Slack mrkdwn helpers. Untrusted text is escaped (&, <, > and only these, per Slack's formatting
-// guide: https://api.slack.com/reference/surfaces/formatting#escaping) and clipped on its escaped length.
+// Text for Block Kit. Record values go into plain_text (Slack neither formats nor parses it); mrkdwn
+// is for our own formatting, where a record value is escaped (&, <, > and only these, per
+// https://api.slack.com/reference/surfaces/formatting#escaping) and clipped on its escaped length.
+// Both neutralise controls, bidi overrides and lone surrogates first (record-text.ts).
+import { clip, ELLIPSIS, prefixWithin } from './clip';
+import { neutralize } from './record-text';
 
 export const escapeMrkdwn = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-const ELLIPSIS = '…';
-
-/** Clips already-escaped text to `max` characters without cutting an entity such as `&amp;` in half. */
+/** Clips already-escaped text to `max` without cutting a character or an entity such as `&amp;`. */
 export const clipEscaped = (escaped: string, max: number): string => {
   if (escaped.length <= max) return escaped;
-  let cut = escaped.slice(0, Math.max(0, max - ELLIPSIS.length));
-  cut = cut.replace(/&[a-z]{0,3}$/, '');
-  return cut + ELLIPSIS;
+  return prefixWithin(escaped, max - ELLIPSIS.length).replace(/&[a-z]{0,3}$/, '') + ELLIPSIS;
 };
 
-/** Escapes then clips: the safe way to put a record's string into a block. */
-export const safe = (text: string, max: number): string => clipEscaped(escapeMrkdwn(text), max);
+// Neutralising at most halves a value's length (a two-unit format character becomes U+FFFD) and
+// escaping only lengthens it: more than this much of a value can never fit in `max`.
+const workingPrefix = (text: string, max: number): string => text.slice(0, 2 * max + 64);
+
+/** Neutralises, escapes then clips: a record's string inside our own mrkdwn. */
+export const safe = (text: string, max: number): string =>
+  clipEscaped(escapeMrkdwn(neutralize(workingPrefix(text, max))), max);
 
 /**
- * plain_text for headers. Slack does not parse plain_text, but record text there is still made
- * unmistakably inert: angle brackets become look-alikes, so no client or copy-paste can revive a
- * `<!channel>` or a link. Then it is clipped.
+ * A record's string for plain_text. Slack does not parse plain_text, but angle brackets still become
+ * look-alikes so that no client or copy-paste can revive a `<!channel>` or a link. Then it is clipped.
  */
-export const clipPlain = (text: string, max: number): string => {
-  const inert = text.replace(/</g, '‹').replace(/>/g, '›');
-  return inert.length <= max ? inert : inert.slice(0, max - ELLIPSIS.length) + ELLIPSIS;
+export const clipPlain = (text: string, max: number): string =>
+  clip(neutralize(workingPrefix(text, max)).replace(/</g, '‹').replace(/>/g, '›'), max);
+
+export const TIME_UNKNOWN = 'time unknown';
+
+/** The ISO form of a time, or "time unknown" when it is missing or not a date. */
+export const timeText = (iso: string | null): string => {
+  const ms = iso === null ? Number.NaN : Date.parse(iso);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : TIME_UNKNOWN;
 };
 
-/** Slack's localised date token, with an ISO fallback for clients that cannot render it. */
-export const slackDate = (iso: string): string => {
-  const seconds = Math.floor(Date.parse(iso) / 1000);
-  return `<!date^${seconds}^{date_short_pretty} {time_secs}|${iso}>`;
+/** Slack's localised date token, with an ISO fallback; "time unknown" for a missing or bad date. */
+export const slackDate = (iso: string | null): string => {
+  const exact = timeText(iso);
+  if (exact === TIME_UNKNOWN) return TIME_UNKNOWN;
+  const seconds = Math.floor(Date.parse(exact) / 1000);
+  return `<!date^${seconds}^{date_short_pretty} {time_secs}|${exact}>`;
 };
 
 /** A link whose URL we built from validated parts; the label is escaped. */

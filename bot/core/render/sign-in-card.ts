@@ -1,9 +1,13 @@
-// The Block Kit card for one sign-in. Every string that came from the record goes through safe().
+// The Block Kit card for one sign-in. Record values are shown in plain_text (never formatted, never
+// linked), neutralised and clipped; mrkdwn carries only our date token and CloudTrail link.
 import type { ClassifiedSignIn } from '../sign-in';
 import type { Block, SlackMessage, TextObject } from './blocks';
 import { LIMITS, mrkdwn, plain } from './blocks';
-import { eventLabel, identityLabel, MFA_LABEL, outcomeLabel, SEVERITY_LABEL } from './labels';
-import { clipEscaped, clipPlain, link, safe, slackDate } from './mrkdwn';
+import { accountText, atTime, field, timeField } from './card-parts';
+import { clip } from './clip';
+import { eventLabel, identityLabel, MFA_LABEL, outcomeLabel, SEVERITY_EMOJI, SEVERITY_LABEL } from './labels';
+import { clipEscaped, clipPlain, escapeMrkdwn, link, safe } from './mrkdwn';
+import { sanitizeRecord } from './record-text';
 import { describeUserAgent } from './user-agent';
 
 export interface CardContext {
@@ -20,77 +24,77 @@ export const cloudTrailUrl = (region: string | null, eventId: string): string | 
     ? `https://${region}.console.aws.amazon.com/cloudtrailv2/home?region=${region}#/events/${eventId}`
     : null;
 
-const field = (label: string, value: string): TextObject =>
-  mrkdwn(clipEscaped(`*${label}*\n${value}`, LIMITS.fieldText));
-
-const accountText = (s: ClassifiedSignIn, ctx: CardContext): string => {
-  if (!s.accountId) return 'unknown account';
-  const id = safe(s.accountId, 64);
-  return ctx.accountName ? `${safe(ctx.accountName, 100)} (${id})` : id;
-};
-
 const headline = (s: ClassifiedSignIn): string =>
-  clipPlain(
-    `${SEVERITY_LABEL[s.severity].split(' ')[0]} ${eventLabel(s.eventName)} ${outcomeLabel(s.outcome)}` +
+  clip(
+    `${SEVERITY_EMOJI[s.severity]} ${clipPlain(eventLabel(s.eventName), 100)} ${outcomeLabel(s.outcome)}` +
       (s.identityType === 'Root' ? ' — root user' : ''),
     LIMITS.headerText,
   );
 
 const summary = (s: ClassifiedSignIn, ctx: CardContext): string => {
-  const who = `*${safe(s.principal, 200)}* (${identityLabel(s)})`;
-  const what = `${safe(eventLabel(s.eventName).toLowerCase(), 100)} ${outcomeLabel(s.outcome)}`;
-  const where = `account ${accountText(s, ctx)}`;
-  const from = s.sourceIp ? ` from ${safe(s.sourceIp, 100)}` : '';
-  const mfa = s.mfa === 'no' && s.outcome === 'success' ? ' *without MFA*' : '';
-  const reason = s.failureReason ? `\n>${safe(s.failureReason, 500)}` : '';
-  return `${SEVERITY_LABEL[s.severity]} · ${who}: ${what} in ${where}${from}${mfa}${reason}`;
+  const who = `${clipPlain(s.principal, 200)} (${identityLabel(s)})`;
+  const what = `${clipPlain(eventLabel(s.eventName).toLowerCase(), 100)} ${outcomeLabel(s.outcome)}`;
+  const where = `account ${accountText(s.accountId, ctx.accountName)}`;
+  const from = s.sourceIp ? ` from ${clipPlain(s.sourceIp, 100)}` : '';
+  const mfa = s.mfa === 'no' && s.outcome === 'success' ? ' without MFA' : '';
+  const reason = s.failureReason ? `\nReason: ${clipPlain(s.failureReason, 500)}` : '';
+  return clip(
+    `${SEVERITY_LABEL[s.severity]} · ${who}: ${what} in ${where}${from}${mfa}${reason}`,
+    LIMITS.sectionText,
+  );
 };
 
-export const renderSignInCard = (s: ClassifiedSignIn, ctx: CardContext): SlackMessage => {
-  const fields: TextObject[] = [
-    field('Who', `${safe(s.principal, 300)}\n${identityLabel(s)}`),
-    field(
-      'Outcome',
-      s.outcome === 'failure'
-        ? `Failed${s.failureReason ? `: ${safe(s.failureReason, 500)}` : ''}`
-        : s.outcome === 'success'
-          ? 'Succeeded'
-          : 'Not recorded',
-    ),
-    field('MFA', MFA_LABEL[s.mfa] + (s.mfaDevice ? `\n${safe(s.mfaDevice, 300)}` : '')),
-    field('Source IP', s.sourceIp ? safe(s.sourceIp, 100) : 'not recorded'),
-    field('Account', accountText(s, ctx)),
-    field('Region', s.region ? safe(s.region, 50) : 'not recorded'),
-    field('Time', s.time ? slackDate(s.time) : 'not recorded'),
-    field('Browser', safe(describeUserAgent(s.userAgent) ?? 'unknown', 200)),
-  ];
-  if (s.arn) fields.push(field('ARN', safe(s.arn, 1000)));
-  if (s.switchFrom) fields.push(field('Switched from', safe(s.switchFrom, 1000)));
+const outcomeText = (s: ClassifiedSignIn): string => {
+  if (s.outcome === null) return 'Not recorded';
+  if (s.outcome === 'success') return 'Succeeded';
+  return `Failed${s.failureReason ? `: ${clipPlain(s.failureReason, 500)}` : ''}`;
+};
 
+const fields = (s: ClassifiedSignIn, ctx: CardContext): TextObject[] => {
+  const list = [
+    field('Who', clipPlain(s.principal, 300), identityLabel(s)),
+    field('Outcome', outcomeText(s)),
+    field('MFA', MFA_LABEL[s.mfa], ...(s.mfaDevice ? [clipPlain(s.mfaDevice, 300)] : [])),
+    field('Source IP', s.sourceIp ? clipPlain(s.sourceIp, 100) : 'not recorded'),
+    field('Account', accountText(s.accountId, ctx.accountName)),
+    field('Region', s.region ? clipPlain(s.region, 50) : 'not recorded'),
+    timeField(s.time),
+    field('Browser', clipPlain(describeUserAgent(s.userAgent) ?? 'unknown', 200)),
+  ];
+  if (s.arn) list.push(field('ARN', clipPlain(s.arn, 1000)));
+  if (s.switchFrom) list.push(field('Switched from', clipPlain(s.switchFrom, 1000)));
+  return list.slice(0, LIMITS.fields);
+};
+
+const context = (s: ClassifiedSignIn): TextObject[] => {
   const url = cloudTrailUrl(s.region, s.eventId);
-  const context: TextObject[] = [
-    mrkdwn(
-      clipEscaped(
-        `User agent: ${s.userAgent ? safe(s.userAgent, 1000) : 'not recorded'}`,
-        LIMITS.contextText,
-      ),
+  return [
+    plain(
+      clip(`User agent: ${s.userAgent ? clipPlain(s.userAgent, 1000) : 'not recorded'}`, LIMITS.contextText),
     ),
-    mrkdwn(
-      `Event ${safe(s.eventId, 200)} · ${safe(s.eventName, 100)}` +
-        (url ? ` · ${link(url, 'View in CloudTrail')}` : ''),
-    ),
+    plain(clip(`Event ${clipPlain(s.eventId, 200)} · ${clipPlain(s.eventName, 100)}`, LIMITS.contextText)),
+    ...(url ? [mrkdwn(link(url, 'View in CloudTrail'))] : []),
   ];
-  const blocks: Block[] = [
-    { type: 'header', text: plain(headline(s)) },
-    { type: 'section', text: mrkdwn(clipEscaped(summary(s, ctx), LIMITS.sectionText)) },
-    { type: 'section', fields: fields.slice(0, LIMITS.fields) },
-    { type: 'context', elements: context },
-  ];
-  const text = clipEscaped(
+};
+
+/** The notification text: mrkdwn, so record values are escaped. */
+const fallback = (s: ClassifiedSignIn, ctx: CardContext): string =>
+  clipEscaped(
     `${s.severity.toUpperCase()}: ${safe(eventLabel(s.eventName), 100)} ${outcomeLabel(s.outcome)} — ` +
-      `${safe(s.principal, 200)} in account ${accountText(s, ctx)}` +
-      (s.sourceIp ? ` from ${safe(s.sourceIp, 100)}` : ''),
+      `${safe(s.principal, 200)} in account ${escapeMrkdwn(accountText(s.accountId, ctx.accountName))}` +
+      (s.sourceIp ? ` from ${safe(s.sourceIp, 100)}` : '') +
+      atTime(s.time),
     LIMITS.fallbackText,
   );
-  return { text, blocks };
+
+export const renderSignInCard = (signIn: ClassifiedSignIn, ctx: CardContext): SlackMessage => {
+  const s = sanitizeRecord(signIn);
+  const c = sanitizeRecord(ctx);
+  const blocks: Block[] = [
+    { type: 'header', text: plain(headline(s)) },
+    { type: 'section', text: plain(summary(s, c)) },
+    { type: 'section', fields: fields(s, c) },
+    { type: 'context', elements: context(s) },
+  ];
+  return { text: fallback(s, c), blocks };
 };
