@@ -1,5 +1,6 @@
 // SignInStore on DynamoDB (one table; see shared/table-schema.ts). The same code runs against real
-// DynamoDB on Lambda and against the embedded dynalite server locally and in tests.
+// DynamoDB on Lambda and against the embedded dynalite server locally and in tests. Every change of an
+// alert's delivery state is one conditional write on the state (and lease) it expects to find.
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -10,18 +11,30 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { SEVERITIES, type Severity } from '../../shared/severity';
 import { BY_TIME_INDEX, PENDING_INDEX, TABLE_KEYS } from '../../shared/table-schema';
 import type { ClassifiedSignIn } from '../core/sign-in';
-import type { AlertRecord, ClaimResult, NewAlert, SignInQuery, SignInStore } from '../ports';
+import type {
+  AlertRecord,
+  ClaimResult,
+  NewAlert,
+  PendingUpdate,
+  PostedMessage,
+  SignInQuery,
+  SignInStore,
+} from '../ports';
+import { clipSignIn, clipString, keyId, readAlert, readSignIn } from './store-records';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = TABLE_KEYS;
-const PENDING_PARTITION = 'PENDING';
 const DAY_MS = 86_400_000;
 
-const signInKey = (eventId: string) => ({ [PK]: `SIGNIN#${eventId}`, [SK]: 'SIGNIN' });
-const alertKey = (alertId: string) => ({ [PK]: `ALERT#${alertId}`, [SK]: 'ALERT' });
+const signInKey = (eventId: string) => ({ [PK]: `SIGNIN#${keyId(eventId)}`, [SK]: 'SIGNIN' });
+const alertKey = (alertId: string) => ({ [PK]: `ALERT#${keyId(alertId)}`, [SK]: 'ALERT' });
 const dayPartition = (iso: string): string => `DAY#${iso.slice(0, 10)}`;
 const epochSeconds = (d: Date): number => Math.floor(d.getTime() / 1000);
+/** Undelivered alerts, one partition per severity: the sweeper serves critical before medium, then by age. */
+const pendingPartition = (severity: Severity): string =>
+  `PENDING#${SEVERITIES.indexOf(severity)}-${severity}`;
 
 const INTERNAL = new Set<string>([
   PK,
@@ -33,8 +46,10 @@ const INTERNAL = new Set<string>([
   PENDING_INDEX.sortKey,
   'receivedAt',
 ]);
-const strip = <T>(item: Record<string, unknown>): T =>
-  Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k))) as T;
+const strip = (item: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k)));
+
+const isConditionFailure = (err: unknown): boolean => err instanceof ConditionalCheckFailedException;
 
 export interface DynamoStoreOptions {
   readonly tableName: string;
@@ -64,9 +79,9 @@ export class DynamoSignInStore implements SignInStore {
         TableName: this.options.tableName,
         Item: {
           ...signInKey(signIn.eventId),
-          ...signIn,
+          ...clipSignIn(signIn),
           [BY_TIME_INDEX.partitionKey]: dayPartition(when),
-          [BY_TIME_INDEX.sortKey]: `${when}#${signIn.eventId}`,
+          [BY_TIME_INDEX.sortKey]: `${when}#${keyId(signIn.eventId)}`,
           receivedAt: now.toISOString(),
           [TTL]: this.expiry(now),
         },
@@ -78,7 +93,7 @@ export class DynamoSignInStore implements SignInStore {
     const res = await this.doc.send(
       new GetCommand({ TableName: this.options.tableName, Key: signInKey(eventId) }),
     );
-    return res.Item ? strip<ClassifiedSignIn>(res.Item) : null;
+    return res.Item ? readSignIn(strip(res.Item)) : null;
   }
 
   async listSignIns(query: SignInQuery, now: Date): Promise<ClassifiedSignIn[]> {
@@ -86,7 +101,9 @@ export class DynamoSignInStore implements SignInStore {
     const out: ClassifiedSignIn[] = [];
     const fromIso = query.from.toISOString();
     const toIso = query.to.toISOString();
-    // Walk the day partitions newest first, so a limit keeps the most recent sign-ins.
+    const filter = signInFilter(query.filter);
+    // Walk the day partitions newest first, so a limit keeps the most recent sign-ins. The filter runs in
+    // DynamoDB, before the limit: 501 CheckMfa rows cannot hide the ConsoleLogin an alarm counted.
     for (let day = Date.parse(toIso.slice(0, 10)); day >= Date.parse(fromIso.slice(0, 10)); day -= DAY_MS) {
       let startKey: Record<string, unknown> | undefined;
       do {
@@ -96,24 +113,26 @@ export class DynamoSignInStore implements SignInStore {
             IndexName: BY_TIME_INDEX.name,
             KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
             // TTL deletion is lazy (and dynalite has none): expired items are filtered here.
-            FilterExpression: '#ttl > :now',
+            FilterExpression: ['#ttl > :now', ...filter.conditions].join(' AND '),
             ExpressionAttributeNames: {
               '#p': BY_TIME_INDEX.partitionKey,
               '#s': BY_TIME_INDEX.sortKey,
               '#ttl': TTL,
+              ...filter.names,
             },
             ExpressionAttributeValues: {
               ':p': dayPartition(new Date(day).toISOString()),
               ':from': fromIso,
               ':to': `${toIso}#\uffff`,
               ':now': epochSeconds(now),
+              ...filter.values,
             },
             ScanIndexForward: false,
             ExclusiveStartKey: startKey,
           }),
         );
         for (const item of res.Items ?? []) {
-          out.push(strip<ClassifiedSignIn>(item));
+          out.push(readSignIn(strip(item)));
           if (out.length >= limit) return out;
         }
         startKey = res.LastEvaluatedKey;
@@ -122,15 +141,13 @@ export class DynamoSignInStore implements SignInStore {
     return out;
   }
 
-  async claimAlert(alert: NewAlert, now: Date, leaseMs: number): Promise<ClaimResult> {
+  async createAlert(alert: NewAlert, now: Date): Promise<boolean> {
     const nowIso = now.toISOString();
-    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
     const record: AlertRecord = {
       ...alert,
-      status: 'posting',
-      attempts: 1,
-      leaseUntil,
-      leaseId: randomUUID(),
+      status: 'pending',
+      attempts: 0,
+      dueAt: nowIso,
       createdAt: nowIso,
       updatedAt: nowIso,
     };
@@ -141,103 +158,133 @@ export class DynamoSignInStore implements SignInStore {
           Item: {
             ...alertKey(alert.alertId),
             ...record,
-            [PENDING_INDEX.partitionKey]: PENDING_PARTITION,
-            [PENDING_INDEX.sortKey]: leaseUntil,
+            [PENDING_INDEX.partitionKey]: pendingPartition(alert.severity),
+            [PENDING_INDEX.sortKey]: nowIso,
             [TTL]: this.expiry(now),
           },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': PK },
         }),
       );
-      return { status: 'claimed', alert: record };
+      return true;
     } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      if (isConditionFailure(err)) return false;
+      throw err;
     }
-    const existing = await this.getAlert(alert.alertId);
-    if (!existing) return this.claimAlert(alert, now, leaseMs);
-    if (existing.status === 'posted') return { status: 'posted', alert: existing };
-    if (existing.status === 'failed') return { status: 'failed', alert: existing };
-    if (existing.status === 'posting' && existing.leaseUntil > nowIso)
-      return { status: 'in-flight', alert: existing };
-    return this.takeOver(existing, now, leaseUntil);
   }
 
-  /** Claims a pending alert, or one whose lease ran out, unless someone else got there first. */
-  private async takeOver(existing: AlertRecord, now: Date, leaseUntil: string): Promise<ClaimResult> {
+  async claimAlert(alertId: string, now: Date, leaseMs: number): Promise<ClaimResult> {
+    const seen = await this.getAlert(alertId);
+    const nowIso = now.toISOString();
+    const claimable =
+      seen !== null && (seen.status === 'pending' || seen.status === 'posting') && seen.dueAt <= nowIso;
+    if (!claimable) return { status: 'unavailable', alert: seen };
+    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
     try {
       const res = await this.doc.send(
         new UpdateCommand({
           TableName: this.options.tableName,
-          Key: alertKey(existing.alertId),
+          Key: alertKey(alertId),
           UpdateExpression:
-            'SET #status = :posting, leaseUntil = :lease, leaseId = :leaseId, attempts = attempts + :one, updatedAt = :now, #psk = :lease',
-          ConditionExpression: '#status = :seenStatus AND leaseUntil = :seenLease',
+            'SET #status = :posting, dueAt = :lease, leaseId = :leaseId, attempts = attempts + :one, ' +
+            'firstAttemptAt = if_not_exists(firstAttemptAt, :now), lastOutcome = :outcome, updatedAt = :now, #psk = :lease',
+          // Exactly the state we read: a concurrent claim, post or release makes this one fail.
+          ConditionExpression: '#status = :seenStatus AND dueAt = :seenDue',
           ExpressionAttributeNames: { '#status': 'status', '#psk': PENDING_INDEX.sortKey },
           ExpressionAttributeValues: {
             ':posting': 'posting',
             ':lease': leaseUntil,
             ':leaseId': randomUUID(),
             ':one': 1,
-            ':now': now.toISOString(),
-            ':seenStatus': existing.status,
-            ':seenLease': existing.leaseUntil,
+            ':now': nowIso,
+            // A lease that ran out belonged to a worker that may have posted before it died.
+            ':outcome': seen.status === 'posting' ? 'unknown' : (seen.lastOutcome ?? 'not-sent'),
+            ':seenStatus': seen.status,
+            ':seenDue': seen.dueAt,
           },
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { status: 'claimed', alert: strip<AlertRecord>(res.Attributes ?? {}) };
+      return { status: 'claimed', alert: readAlert(strip(res.Attributes ?? {})) };
     } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const latest = await this.getAlert(existing.alertId);
-      return { status: latest?.status === 'posted' ? 'posted' : 'in-flight', alert: latest ?? existing };
+      if (!isConditionFailure(err)) throw err;
+      return { status: 'unavailable', alert: await this.getAlert(alertId) };
     }
   }
 
-  async markAlertPosted(alertId: string, posted: { channel: string; ts: string }, now: Date): Promise<void> {
-    await this.doc.send(
+  async markAlertPosted(
+    alertId: string,
+    leaseId: string,
+    posted: PostedMessage,
+    now: Date,
+  ): Promise<'recorded' | 'already-posted'> {
+    const update = (condition: string, values: Record<string, unknown>, names: Record<string, string> = {}) =>
       new UpdateCommand({
         TableName: this.options.tableName,
         Key: alertKey(alertId),
         UpdateExpression:
-          'SET #status = :posted, channel = :channel, ts = :ts, updatedAt = :now REMOVE #ppk, #psk, lastError',
+          'SET #status = :posted, channel = :channel, ts = :ts, updatedAt = :now REMOVE #ppk, #psk, lastError, leaseId',
+        ConditionExpression: condition,
         ExpressionAttributeNames: {
           '#status': 'status',
           '#ppk': PENDING_INDEX.partitionKey,
           '#psk': PENDING_INDEX.sortKey,
+          ...names,
         },
         ExpressionAttributeValues: {
           ':posted': 'posted',
           ':channel': posted.channel,
           ':ts': posted.ts,
           ':now': now.toISOString(),
+          ...values,
         },
-      }),
-    );
+      });
+    try {
+      await this.doc.send(
+        update('#status = :posting AND leaseId = :leaseId', { ':posting': 'posting', ':leaseId': leaseId }),
+      );
+      return 'recorded';
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+    // The lease was lost (this post outlived it). The card is in Slack: record it unless another post was
+    // recorded first, so that nobody posts it yet again.
+    try {
+      await this.doc.send(update('attribute_exists(#pk) AND #status <> :posted', {}, { '#pk': PK }));
+      return 'recorded';
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const latest = await this.getAlert(alertId);
+      if (latest?.status === 'posted') return 'already-posted';
+      throw new Error(`alert ${alertId} cannot be recorded as posted: it is ${latest?.status ?? 'missing'}`);
+    }
   }
 
   async markAlertPending(
     alertId: string,
     leaseId: string,
-    error: string,
+    update: PendingUpdate,
     now: Date,
-    retryAt: Date,
   ): Promise<boolean> {
-    const retryIso = retryAt.toISOString();
+    const retryIso = update.retryAt.toISOString();
     return this.ifLeaseHeld(
       new UpdateCommand({
         TableName: this.options.tableName,
         Key: alertKey(alertId),
         UpdateExpression:
-          'SET #status = :pending, lastError = :error, updatedAt = :now, leaseUntil = :retry, #psk = :retry',
+          'SET #status = :pending, lastError = :error, lastOutcome = :outcome, updatedAt = :now, dueAt = :retry, ' +
+          '#psk = :retry, attempts = attempts - :uncounted REMOVE leaseId',
         ConditionExpression: '#status = :posting AND leaseId = :leaseId',
         ExpressionAttributeNames: { '#status': 'status', '#psk': PENDING_INDEX.sortKey },
         ExpressionAttributeValues: {
           ':pending': 'pending',
           ':posting': 'posting',
           ':leaseId': leaseId,
-          ':error': error.slice(0, 1000),
+          ':error': clipString(update.error, 1000),
+          ':outcome': update.outcome,
           ':now': now.toISOString(),
           ':retry': retryIso,
+          ':uncounted': update.attempted ? 0 : 1,
         },
       }),
     );
@@ -248,7 +295,8 @@ export class DynamoSignInStore implements SignInStore {
       new UpdateCommand({
         TableName: this.options.tableName,
         Key: alertKey(alertId),
-        UpdateExpression: 'SET #status = :failed, lastError = :error, updatedAt = :now REMOVE #ppk, #psk',
+        UpdateExpression:
+          'SET #status = :failed, lastError = :error, updatedAt = :now REMOVE #ppk, #psk, leaseId',
         ConditionExpression: '#status = :posting AND leaseId = :leaseId',
         ExpressionAttributeNames: {
           '#status': 'status',
@@ -259,7 +307,7 @@ export class DynamoSignInStore implements SignInStore {
           ':failed': 'failed',
           ':posting': 'posting',
           ':leaseId': leaseId,
-          ':error': error.slice(0, 1000),
+          ':error': clipString(error, 1000),
           ':now': now.toISOString(),
         },
       }),
@@ -272,7 +320,7 @@ export class DynamoSignInStore implements SignInStore {
       await this.doc.send(command);
       return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(err)) return false;
       throw err;
     }
   }
@@ -281,20 +329,79 @@ export class DynamoSignInStore implements SignInStore {
     const res = await this.doc.send(
       new GetCommand({ TableName: this.options.tableName, Key: alertKey(alertId), ConsistentRead: true }),
     );
-    return res.Item ? strip<AlertRecord>(res.Item) : null;
+    return res.Item ? readAlert(strip(res.Item)) : null;
   }
 
   async listDueAlerts(now: Date, limit: number): Promise<AlertRecord[]> {
-    const res = await this.doc.send(
-      new QueryCommand({
-        TableName: this.options.tableName,
-        IndexName: PENDING_INDEX.name,
-        KeyConditionExpression: '#p = :p AND #s <= :now',
-        ExpressionAttributeNames: { '#p': PENDING_INDEX.partitionKey, '#s': PENDING_INDEX.sortKey },
-        ExpressionAttributeValues: { ':p': PENDING_PARTITION, ':now': now.toISOString() },
-        Limit: limit,
-      }),
-    );
-    return (res.Items ?? []).map((item) => strip<AlertRecord>(item));
+    const out: AlertRecord[] = [];
+    for (const severity of SEVERITIES) {
+      if (out.length >= limit) break;
+      const res = await this.doc.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          IndexName: PENDING_INDEX.name,
+          KeyConditionExpression: '#p = :p AND #s <= :now',
+          ExpressionAttributeNames: { '#p': PENDING_INDEX.partitionKey, '#s': PENDING_INDEX.sortKey },
+          ExpressionAttributeValues: { ':p': pendingPartition(severity), ':now': now.toISOString() },
+          Limit: limit - out.length,
+        }),
+      );
+      out.push(...(res.Items ?? []).map((item) => readAlert(strip(item))));
+    }
+    return out;
+  }
+
+  async oldestUndelivered(now: Date): Promise<AlertRecord | null> {
+    let oldest: AlertRecord | null = null;
+    for (const severity of SEVERITIES) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const res = await this.doc.send(
+          new QueryCommand({
+            TableName: this.options.tableName,
+            IndexName: PENDING_INDEX.name,
+            KeyConditionExpression: '#p = :p',
+            ExpressionAttributeNames: { '#p': PENDING_INDEX.partitionKey, '#ttl': TTL },
+            ExpressionAttributeValues: { ':p': pendingPartition(severity), ':now': epochSeconds(now) },
+            FilterExpression: '#ttl > :now',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of res.Items ?? []) {
+          const alert = readAlert(strip(item));
+          if (!oldest || alert.createdAt < oldest.createdAt) oldest = alert;
+        }
+        startKey = res.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return oldest;
   }
 }
+
+interface FilterParts {
+  readonly conditions: string[];
+  readonly names: Record<string, string>;
+  readonly values: Record<string, unknown>;
+}
+
+const signInFilter = (filter: SignInQuery['filter']): FilterParts => {
+  const parts: FilterParts = { conditions: [], names: {}, values: {} };
+  if (filter?.eventName !== undefined) {
+    parts.conditions.push('#eventName = :eventName');
+    parts.names['#eventName'] = 'eventName';
+    parts.values[':eventName'] = filter.eventName;
+  }
+  if (filter?.outcome !== undefined) {
+    parts.conditions.push('#outcome = :outcome');
+    parts.names['#outcome'] = 'outcome';
+    parts.values[':outcome'] = filter.outcome;
+  }
+  if (filter?.identityType !== undefined) {
+    parts.conditions.push(
+      filter.identityType === 'Root' ? '#identityType = :root' : '#identityType <> :root',
+    );
+    parts.names['#identityType'] = 'identityType';
+    parts.values[':root'] = 'Root';
+  }
+  return parts;
+};

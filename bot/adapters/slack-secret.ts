@@ -3,6 +3,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { SLACK_SECRET_KEYS } from '../../shared/env-keys';
+import { memoPromise } from '../core/memo-promise';
 
 export const slackSecretSchema = z.object({
   [SLACK_SECRET_KEYS.botToken]: z.string().startsWith('xox', 'botToken must be a Slack bot token (xoxb-…)'),
@@ -38,17 +39,8 @@ export const readSlackSecret = async (
   return parsed.data;
 };
 
-/** Caches the first successful read; a failed read is retried on the next call. */
+/** Caches the first successful read; a failed read (a secret not set yet) is retried on the next call. */
 export const cachedSlackSecret = (
   client: SecretsManagerClient,
   secretId: string,
-): (() => Promise<SlackSecret>) => {
-  let pending: Promise<SlackSecret> | undefined;
-  return () => {
-    pending ??= readSlackSecret(client, secretId).catch((err: unknown) => {
-      pending = undefined;
-      throw err;
-    });
-    return pending;
-  };
-};
+): (() => Promise<SlackSecret>) => memoPromise(() => readSlackSecret(client, secretId));

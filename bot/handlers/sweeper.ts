@@ -9,7 +9,11 @@ const SAFETY_MS = 10_000;
 export const handler = async (_event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
   const { deps } = await lambdaRuntime();
   const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - SAFETY_MS : undefined;
-  const result = await sweepPendingAlerts(deps, { deadline });
-  if (result.retried > 0 || result.errors > 0) deps.logger.info('sweep done', { ...result });
-  return result;
+  try {
+    const result = await sweepPendingAlerts(deps, { deadline });
+    if (result.retried > 0 || result.errors > 0) deps.logger.info('sweep done', { ...result });
+    return result;
+  } finally {
+    deps.metrics.flush();
+  }
 };

@@ -1,6 +1,7 @@
 // Settings, parsed once from the environment with clear errors. Nothing else in bot/ reads process.env.
 import { z } from 'zod';
-import { ENV } from '../../shared/env-keys';
+import { ENV, HEALTH_ENV } from '../../shared/env-keys';
+import { BOT_METRIC_NAMESPACE, DEFAULT_METRICS_SERVICE } from '../../shared/metrics';
 import type { Routing } from '../../shared/routing';
 import { DEFAULT_ROUTING, describeRoutingError, routingSchema } from '../../shared/routing';
 
@@ -24,6 +25,9 @@ export interface Config {
   readonly escalationTopicArn: string | undefined;
   readonly retentionDays: number;
   readonly logLevel: LogLevel;
+  /** CloudWatch namespace and `service` dimension of the bot's metrics (Powertools' own variables). */
+  readonly metricsNamespace: string;
+  readonly metricsService: string;
 }
 
 export const LOG_LEVELS = ['info', 'warn', 'error', 'silent'] as const;
@@ -86,5 +90,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     escalationTopicArn: get(ENV.escalationTopicArn),
     retentionDays: positiveInt(ENV.retentionDays, get(ENV.retentionDays), 90),
     logLevel: logLevel(get(ENV.logLevel)),
+    metricsNamespace: get('POWERTOOLS_METRICS_NAMESPACE') ?? BOT_METRIC_NAMESPACE,
+    metricsService: get(HEALTH_ENV.metricsService) ?? DEFAULT_METRICS_SERVICE,
   };
 };

@@ -1,186 +1,103 @@
-// The events worker's pipeline, shared by the Lambda handler and `signins replay`: store every sign-in,
-// classify, decide, render, post, idempotent on the CloudTrail eventID (or the SNS MessageId).
-// Two phases: the whole batch is stored first, then cards are posted within the time left, so a slow
-// Slack never costs a record; what does not fit is left pending for the sweeper.
+// The events worker's pipeline, shared by the Lambda handler and `signins replay`/`start`: store every
+// sign-in, classify, route, render, and write each card as a pending alert — all before the first Slack
+// call, so that a worker killed at any point leaves every alert due for the sweeper. Then deliver the
+// batch's alerts, most severe first, within the time left. Idempotent on the CloudTrail eventID (or the
+// SNS MessageId): a record delivered twice gives one alert.
+
+import { findSignInAlarm } from '../../shared/alarms';
+import { SEVERITIES } from '../../shared/severity';
 import { alarmLookback, signInsBehindAlarm } from '../core/alarm-match';
-import { classifyAlarm, classifySignIn } from '../core/classify';
+import { assertNever } from '../core/assert-never';
+import { classifyAlarm, classifySignIn, classifyTrailChange } from '../core/classify';
 import type { DecodedItem } from '../core/decode-input';
 import { renderAlarmCard } from '../core/render/alarm-card';
 import type { SlackMessage } from '../core/render/blocks';
 import { renderSignInCard } from '../core/render/sign-in-card';
-import type { Routing } from '../core/routing';
-import { accountName, routeFor } from '../core/routing';
+import { renderTrailChangeCard } from '../core/render/trail-change-card';
+import { accountName, type Routing, routeFor } from '../core/routing';
 import type { AlarmNotification, ClassifiedSignIn, Severity } from '../core/sign-in';
-import type { AlertKind, Clock, Logger, Notifier, SignInStore } from '../ports';
+import { type TrailChange, trailChangeAlertId } from '../core/trail-change';
+import type { AlertKind, NewAlert } from '../ports';
+import { type DeliveryDeps, type DeliveryOutcome, deliverAlert } from './delivery';
+import { asDeliveryError } from './delivery-error';
 
-export interface IngestDeps {
-  readonly store: SignInStore;
-  readonly notifier: Notifier;
-  readonly logger: Logger;
-  readonly clock: Clock;
+export interface IngestDeps extends DeliveryDeps {
   readonly routing: Routing;
   readonly defaultChannel: string;
-  /**
-   * How long one worker holds the right to post an alert before another may take over. Longer than any
-   * function's timeout, so a slow post is never taken over while it may still land.
-   */
-  readonly leaseMs?: number;
-  /** Delay before the sweeper retries a failed post. */
-  readonly retryDelayMs?: number;
 }
 
-export const DEFAULT_LEASE_MS = 5 * 60_000;
-
 export interface IngestOptions {
-  /** Epoch ms after which no new post starts; the rest is left pending for the sweeper. */
+  /** Epoch ms after which no Slack call may still run; the rest stays pending for the sweeper. */
   readonly deadline?: number;
 }
 
 export interface IngestResult {
   signIns: number;
   alarms: number;
+  /** Trail and log-pipeline changes (tamper events). */
+  changes: number;
   posted: number;
-  /** Already posted or being posted by another delivery of the same record. */
+  /** Already posted, found in Slack after a lost answer, or being posted by another delivery. */
   duplicates: number;
   /** Stored, below the posting threshold. */
   storedOnly: number;
-  /** Stored and claimed, left for the sweeper because the invocation ran out of time. */
+  /** Stored as pending: the sweeper posts them (Slack busy, slow or out of time). */
   deferred: number;
+  /** Given up (Slack refuses them): escalated to the escalation topic. */
+  abandoned: number;
   skipped: number;
   rejected: { position: string; message: string }[];
-  /** Work that failed (a Slack post, the store); a retry (Lambda or sweeper) finishes it. */
+  /** Delivery problems: each alert is kept and owned by the sweeper from here. */
   failed: { alertId: string; error: string }[];
+  /** What could not be kept at all (the store failed): the only reason for the worker to fail. */
+  notStored: { id: string; error: string }[];
 }
 
 export const emptyIngestResult = (): IngestResult => ({
   signIns: 0,
   alarms: 0,
+  changes: 0,
   posted: 0,
   duplicates: 0,
   storedOnly: 0,
   deferred: 0,
+  abandoned: 0,
   skipped: 0,
   rejected: [],
   failed: [],
+  notStored: [],
 });
 
 /** Adds one result into a running total (the CLI sums over files). */
 export const addIngestResults = (total: IngestResult, r: IngestResult): IngestResult => ({
   signIns: total.signIns + r.signIns,
   alarms: total.alarms + r.alarms,
+  changes: total.changes + r.changes,
   posted: total.posted + r.posted,
   duplicates: total.duplicates + r.duplicates,
   storedOnly: total.storedOnly + r.storedOnly,
   deferred: total.deferred + r.deferred,
+  abandoned: total.abandoned + r.abandoned,
   skipped: total.skipped + r.skipped,
   rejected: [...total.rejected, ...r.rejected],
   failed: [...total.failed, ...r.failed],
+  notStored: [...total.notStored, ...r.notStored],
 });
 
-export const describeError = (err: unknown): string => {
-  if (err instanceof Error) {
-    const data = (err as Error & { data?: { error?: string } }).data;
-    return data?.error ? `${err.message} (${data.error})` : err.message;
-  }
-  return String(err);
-};
+export const describeError = (err: unknown): string => asDeliveryError(err).message;
 
-interface Deliverable {
+interface Subject {
   readonly alertId: string;
   readonly kind: AlertKind;
   readonly subjectId: string;
   readonly severity: Severity;
   readonly accountId: string | null;
   readonly position: string;
-  /** Rendered late: an alarm card names the sign-ins stored in phase one. */
+  /** Rendered once everything is stored: an alarm card names the sign-ins stored in phase one. */
   readonly render: () => Promise<SlackMessage>;
 }
 
-const MARK_ATTEMPTS = 3;
-
-/** Records a post that happened. Never releases the alert: a post that landed must not be made again. */
-const recordPosted = async (alertId: string, posted: { channel: string; ts: string }, deps: IngestDeps) => {
-  for (let attempt = 1; attempt <= MARK_ATTEMPTS; attempt += 1) {
-    try {
-      await deps.store.markAlertPosted(alertId, posted, deps.clock.now());
-      return;
-    } catch (err) {
-      if (attempt === MARK_ATTEMPTS) {
-        // The card is in Slack; only the record of it is missing. After the lease the sweeper would post
-        // it again, which is better than losing it: say so loudly.
-        deps.logger.error('alert posted but not recorded', { alertId, ...posted, error: describeError(err) });
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 100 * attempt));
-    }
-  }
-};
-
-const deliver = async (
-  d: Deliverable,
-  deps: IngestDeps,
-  options: IngestOptions,
-  result: IngestResult,
-): Promise<void> => {
-  const route = routeFor(deps.routing, deps.defaultChannel, d.severity, d.accountId);
-  if (!route.post) {
-    result.storedOnly += 1;
-    return;
-  }
-  const claim = await deps.store.claimAlert(
-    {
-      alertId: d.alertId,
-      kind: d.kind,
-      subjectId: d.subjectId,
-      severity: d.severity,
-      channel: route.channel,
-      message: await d.render(),
-    },
-    deps.clock.now(),
-    deps.leaseMs ?? DEFAULT_LEASE_MS,
-  );
-  if (claim.status !== 'claimed') {
-    result.duplicates += 1;
-    deps.logger.info('alert already handled', { alertId: d.alertId, status: claim.status });
-    return;
-  }
-  const { alert } = claim;
-  const now = deps.clock.now();
-  if (options.deadline !== undefined && now.getTime() > options.deadline) {
-    await deps.store.markAlertPending(d.alertId, alert.leaseId, 'deferred: out of time', now, now);
-    result.deferred += 1;
-    deps.logger.warn('alert deferred to the sweeper', { alertId: d.alertId });
-    return;
-  }
-  let posted: { channel: string; ts: string };
-  try {
-    posted = await deps.notifier.post(alert.channel, alert.message);
-  } catch (err) {
-    const error = describeError(err);
-    result.failed.push({ alertId: d.alertId, error });
-    deps.logger.error('alert post failed', { alertId: d.alertId, error });
-    const failedAt = deps.clock.now();
-    const retryAt = new Date(failedAt.getTime() + (deps.retryDelayMs ?? 60_000));
-    await deps.store.markAlertPending(d.alertId, alert.leaseId, error, failedAt, retryAt);
-    return;
-  }
-  await recordPosted(d.alertId, posted, deps);
-  result.posted += 1;
-  deps.logger.info('alert posted', {
-    alertId: d.alertId,
-    severity: d.severity,
-    channel: posted.channel,
-    ts: posted.ts,
-  });
-};
-
-const relatedSignIns = async (alarm: AlarmNotification, deps: IngestDeps): Promise<ClassifiedSignIn[]> => {
-  const window = alarmLookback(alarm);
-  if (!window || alarm.state !== 'ALARM') return [];
-  return signInsBehindAlarm(alarm, await deps.store.listSignIns({ ...window, limit: 500 }, deps.clock.now()));
-};
-
-const signInDeliverable = (signIn: ClassifiedSignIn, position: string, deps: IngestDeps): Deliverable => ({
+const signInSubject = (signIn: ClassifiedSignIn, position: string, deps: IngestDeps): Subject => ({
   alertId: `signin:${signIn.eventId}`,
   kind: 'signin',
   subjectId: signIn.eventId,
@@ -190,7 +107,27 @@ const signInDeliverable = (signIn: ClassifiedSignIn, position: string, deps: Ing
   render: async () => renderSignInCard(signIn, { accountName: accountName(deps.routing, signIn.accountId) }),
 });
 
-const alarmDeliverable = (alarm: AlarmNotification, position: string, deps: IngestDeps): Deliverable => {
+/** The sign-ins an alarm counted, found by a query that filters before its limit. */
+const signInsBehind = async (alarm: AlarmNotification, deps: IngestDeps): Promise<ClassifiedSignIn[]> => {
+  const window = alarmLookback(alarm);
+  const definition = findSignInAlarm(alarm.alarmName);
+  if (!window || !definition || alarm.state !== 'ALARM') return [];
+  const stored = await deps.store.listSignIns(
+    {
+      ...window,
+      filter: {
+        eventName: 'ConsoleLogin',
+        outcome: definition.outcome,
+        identityType: definition.scope === 'root' ? 'Root' : '!Root',
+      },
+      limit: 500,
+    },
+    deps.clock.now(),
+  );
+  return signInsBehindAlarm(alarm, stored);
+};
+
+const alarmSubject = (alarm: AlarmNotification, position: string, deps: IngestDeps): Subject => {
   const severity = classifyAlarm(alarm);
   return {
     alertId: `alarm:${alarm.notificationId}`,
@@ -203,19 +140,30 @@ const alarmDeliverable = (alarm: AlarmNotification, position: string, deps: Inge
       renderAlarmCard(alarm, {
         severity,
         accountName: accountName(deps.routing, alarm.accountId),
-        signIns: await relatedSignIns(alarm, deps),
+        signIns: await signInsBehind(alarm, deps),
       }),
   };
 };
 
-export const ingest = async (
-  items: readonly DecodedItem[],
-  deps: IngestDeps,
-  options: IngestOptions = {},
-): Promise<IngestResult> => {
-  const result = emptyIngestResult();
-  const deliverables: Deliverable[] = [];
-  // Phase one: store everything (one failure never stops the others).
+/** A trail or log pipeline being switched off: a critical card through the same path as sign-ins. */
+const changeSubject = (change: TrailChange, position: string, deps: IngestDeps): Subject => {
+  const severity = classifyTrailChange(change);
+  return {
+    alertId: trailChangeAlertId(change),
+    kind: 'change',
+    subjectId: change.eventId,
+    severity,
+    accountId: change.accountId,
+    position,
+    render: async () =>
+      renderTrailChangeCard(change, { severity, accountName: accountName(deps.routing, change.accountId) }),
+  };
+};
+
+/** Phase one, part one: every sign-in stored, the rest collected. One failure never stops the others. */
+const storeItems = async (items: readonly DecodedItem[], deps: IngestDeps, result: IngestResult) => {
+  const signIns: Subject[] = [];
+  const others: Subject[] = [];
   for (const item of items) {
     switch (item.kind) {
       case 'rejected':
@@ -230,31 +178,111 @@ export const ingest = async (
         const signIn: ClassifiedSignIn = { ...item.signIn, severity: classifySignIn(item.signIn) };
         try {
           await deps.store.saveSignIn(signIn, deps.clock.now());
-          deliverables.push(signInDeliverable(signIn, item.position, deps));
         } catch (err) {
-          result.failed.push({
-            alertId: `signin:${signIn.eventId}`,
-            error: `not stored: ${describeError(err)}`,
-          });
+          // Not kept for queries, but its card still goes out: the alert record below is small.
+          result.notStored.push({ id: `signin:${signIn.eventId}`, error: describeError(err) });
           deps.logger.error('sign-in not stored', { eventId: signIn.eventId, error: describeError(err) });
         }
+        signIns.push(signInSubject(signIn, item.position, deps));
         break;
       }
       case 'alarm':
         result.alarms += 1;
-        deliverables.push(alarmDeliverable(item.alarm, item.position, deps));
+        others.push(alarmSubject(item.alarm, item.position, deps));
         break;
+      case 'trail-change':
+        result.changes += 1;
+        others.push(changeSubject(item.change, item.position, deps));
+        break;
+      default:
+        assertNever(item);
     }
   }
-  // Phase two: post, each card on its own.
-  for (const d of deliverables) {
+  return [...signIns, ...others];
+};
+
+/** Phase one, part two: each card written as a pending alert, due now. Returns the ids to deliver. */
+const createAlerts = async (subjects: readonly Subject[], deps: IngestDeps, result: IngestResult) => {
+  const due: { alertId: string; severity: Severity }[] = [];
+  const seen = new Set<string>();
+  for (const s of subjects) {
+    const route = routeFor(deps.routing, deps.defaultChannel, s.severity, s.accountId);
+    if (!route.post) {
+      result.storedOnly += 1;
+      continue;
+    }
+    if (seen.has(s.alertId)) {
+      result.duplicates += 1;
+      continue;
+    }
+    seen.add(s.alertId);
     try {
-      await deliver(d, deps, options, result);
+      const alert: NewAlert = {
+        alertId: s.alertId,
+        kind: s.kind,
+        subjectId: s.subjectId,
+        severity: s.severity,
+        channel: route.channel,
+        message: await s.render(),
+      };
+      await deps.store.createAlert(alert, deps.clock.now());
+      due.push({ alertId: s.alertId, severity: s.severity });
     } catch (err) {
-      result.failed.push({ alertId: d.alertId, error: describeError(err) });
-      deps.logger.error('alert not delivered', {
-        alertId: d.alertId,
-        position: d.position,
+      result.notStored.push({ id: s.alertId, error: describeError(err) });
+      deps.logger.error('alert not stored', {
+        alertId: s.alertId,
+        position: s.position,
+        error: describeError(err),
+      });
+    }
+  }
+  // Most severe first: with little time left, the root card goes before the medium ones.
+  return due.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+};
+
+const count = (outcome: DeliveryOutcome, result: IngestResult): void => {
+  switch (outcome) {
+    case 'posted':
+      result.posted += 1;
+      return;
+    case 'found':
+    case 'unavailable':
+      result.duplicates += 1;
+      return;
+    case 'pending':
+      result.deferred += 1;
+      return;
+    case 'failed':
+      result.abandoned += 1;
+      return;
+    default:
+      assertNever(outcome);
+  }
+};
+
+export const ingest = async (
+  items: readonly DecodedItem[],
+  deps: IngestDeps,
+  options: IngestOptions = {},
+): Promise<IngestResult> => {
+  const result = emptyIngestResult();
+  const subjects = await storeItems(items, deps, result);
+  const due = await createAlerts(subjects, deps, result);
+  // Phase two: deliver. From here on every alert is kept; what fails is the sweeper's.
+  for (const { alertId } of due) {
+    try {
+      const outcome = await deliverAlert(alertId, deps, options);
+      count(outcome, result);
+      if (outcome === 'pending' || outcome === 'failed') {
+        const alert = await deps.store.getAlert(alertId);
+        result.failed.push({ alertId, error: alert?.lastError ?? outcome });
+      }
+    } catch (err) {
+      // The store failed mid-delivery: the alert is still pending (or its lease runs out) for the sweeper.
+      result.deferred += 1;
+      result.failed.push({ alertId, error: describeError(err) });
+      deps.logger.error('alert delivery interrupted; left to the sweeper', {
+        alertId,
         error: describeError(err),
       });
     }

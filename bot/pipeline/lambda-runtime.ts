@@ -1,13 +1,19 @@
-// Everything the Lambda handlers share, built once per execution environment (module scope).
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+// Everything the Lambda handlers share, built once per execution environment (module scope). The Slack
+// token is read when a post needs it, not at start: sign-ins that arrive before the secret is set are
+// stored and kept pending, and posted once it is.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { createDynamoClient } from '../adapters/dynamodb-client';
 import { DynamoSignInStore } from '../adapters/dynamodb-store';
-import { createJsonLogger } from '../adapters/json-logger';
-import { createSlackClient, SlackNotifier } from '../adapters/slack-notifier';
+import { createPowertoolsLogger, createPowertoolsMetrics } from '../adapters/powertools';
+import { SlackNotifier, type TokenSource } from '../adapters/slack-notifier';
 import { cachedSlackSecret, type SlackSecret } from '../adapters/slack-secret';
-import { type Config, ConfigError, loadConfig } from './config';
-import type { IngestDeps } from './ingest';
+import { loggingEscalator, SnsEscalator } from '../adapters/sns-escalator';
+import { memoPromise } from '../core/memo-promise';
 import { systemClock } from '../ports';
+import { type Config, ConfigError, loadConfig } from './config';
+import { DeliveryError } from './delivery-error';
+import type { IngestDeps } from './ingest';
 
 export interface LambdaRuntime {
   readonly config: Config;
@@ -15,26 +21,48 @@ export interface LambdaRuntime {
   readonly slackSecret: () => Promise<SlackSecret>;
 }
 
-let runtime: Promise<LambdaRuntime> | undefined;
+/** SDK calls on the delivery path fail in seconds rather than hold the function to its timeout. */
+const SDK_TIMEOUTS = { maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } };
+
+/** The bot token, or a DeliveryError that keeps the alert pending while the secret is not set. */
+const tokenFrom =
+  (slackSecret: () => Promise<SlackSecret>): TokenSource =>
+  async () => {
+    try {
+      return (await slackSecret()).botToken;
+    } catch (err) {
+      throw new DeliveryError(
+        { kind: 'not-attempted', reason: 'not-configured' },
+        `no Slack token yet (${err instanceof Error ? err.message : String(err)})`,
+        { cause: err },
+      );
+    }
+  };
 
 const build = async (): Promise<LambdaRuntime> => {
   const config = loadConfig();
   if (!config.tableName) throw new ConfigError('SIGNINS_TABLE is not set');
   if (!config.secretArn) throw new ConfigError('SIGNINS_SECRET_ARN is not set');
-  const slackSecret = cachedSlackSecret(new SecretsManagerClient({}), config.secretArn);
-  const secret = await slackSecret();
-  const store = new DynamoSignInStore(new DynamoDBClient({}), {
+  const slackSecret = cachedSlackSecret(new SecretsManagerClient(SDK_TIMEOUTS), config.secretArn);
+  const logger = createPowertoolsLogger(config.logLevel);
+  const store = new DynamoSignInStore(createDynamoClient(), {
     tableName: config.tableName,
     retentionDays: config.retentionDays,
   });
-  const notifier = new SlackNotifier(createSlackClient(secret.botToken, { slackApiUrl: config.slackApiUrl }));
   return {
     config,
     slackSecret,
     deps: {
       store,
-      notifier,
-      logger: createJsonLogger({ level: config.logLevel }),
+      notifier: new SlackNotifier(tokenFrom(slackSecret), { slackApiUrl: config.slackApiUrl }),
+      escalator: config.escalationTopicArn
+        ? new SnsEscalator(new SNSClient(SDK_TIMEOUTS), config.escalationTopicArn)
+        : loggingEscalator(logger),
+      metrics: createPowertoolsMetrics({
+        namespace: config.metricsNamespace,
+        service: config.metricsService,
+      }),
+      logger,
       clock: systemClock,
       routing: config.routing,
       defaultChannel: config.channel,
@@ -42,10 +70,4 @@ const build = async (): Promise<LambdaRuntime> => {
   };
 };
 
-export const lambdaRuntime = (): Promise<LambdaRuntime> => {
-  runtime ??= build().catch((err: unknown) => {
-    runtime = undefined;
-    throw err;
-  });
-  return runtime;
-};
+export const lambdaRuntime = memoPromise(build);

@@ -13,6 +13,10 @@ export interface RecordedSlackCall {
 export interface Fault {
   readonly status?: number;
   readonly retryAfterSeconds?: number;
+  /**
+   * A slow answer. Without `status` the call is carried out first (a post lands in the channel) and only
+   * the answer is late, as when Slack is slow: the client may time out on a post that is in Slack.
+   */
   readonly delayMs?: number;
   /** A Slack-level error: HTTP 200 with {ok:false, error}. */
   readonly slackError?: string;
@@ -42,8 +46,15 @@ export class FakeSlack {
   /** Every HTTP attempt, including the ones answered with a fault. */
   readonly attempts: { method: string; at: number }[] = [];
   private readonly faults = new Map<string, Fault[]>();
+  /** Messages that landed, per channel, oldest first (conversations.history serves them). */
+  readonly messages = new Map<string, Record<string, unknown>[]>();
   private server: Server | undefined;
-  private tsCounter = 1_700_000_000;
+  private tsCounter = 0;
+  /** Slack's message ts: epoch seconds now, with a counter that keeps them unique. */
+  private nextTs(): string {
+    this.tsCounter += 1;
+    return `${Math.floor(Date.now() / 1000)}.${String(this.tsCounter).padStart(6, '0')}`;
+  }
 
   /** The base URL for slackApiUrl (ends with /api/). */
   url = '';
@@ -80,6 +91,7 @@ export class FakeSlack {
     this.calls.length = 0;
     this.attempts.length = 0;
     this.faults.clear();
+    this.messages.clear();
   }
 
   private async handle(req: IncomingMessage) {
@@ -87,8 +99,9 @@ export class FakeSlack {
     const body = await readBody(req);
     this.attempts.push({ method, at: Date.now() });
     const fault = this.faults.get(method)?.shift();
-    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    const late = () => new Promise((r) => setTimeout(r, fault?.delayMs ?? 0));
     if (fault?.status) {
+      await late();
       const headers: Record<string, string> =
         fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
       return {
@@ -104,8 +117,13 @@ export class FakeSlack {
       args,
       token: auth?.replace(/^Bearer /, '') ?? (args.token as string | undefined),
     });
-    if (fault?.slackError) return { status: 200, headers: {}, body: { ok: false, error: fault.slackError } };
-    return { status: 200, headers: {}, body: this.answer(method, args) };
+    if (fault?.slackError) {
+      await late();
+      return { status: 200, headers: {}, body: { ok: false, error: fault.slackError } };
+    }
+    const answer = this.answer(method, args);
+    await late();
+    return { status: 200, headers: {}, body: answer };
   }
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
@@ -122,18 +140,44 @@ export class FakeSlack {
         };
       case 'apps.connections.open':
         return { ok: true, url: `${this.url.replace(/^http/, 'ws').replace(/api\/$/, '')}link/?ticket=fake` };
-      case 'chat.postMessage':
+      case 'chat.postMessage': {
+        const ts = this.nextTs();
+        const channel = String(args.channel);
+        const message = { type: 'message', ts, text: args.text, bot_id: 'B0BOT', metadata: args.metadata };
+        this.messages.set(channel, [...(this.messages.get(channel) ?? []), message]);
+        return { ok: true, channel, ts, message: { text: args.text } };
+      }
+      case 'conversations.history':
+        return this.history(args);
       case 'chat.update': {
-        this.tsCounter += 1;
         return {
           ok: true,
           channel: args.channel,
-          ts: `${this.tsCounter}.000100`,
+          ts: this.nextTs(),
           message: { text: args.text },
         };
       }
       default:
         return { ok: true };
     }
+  }
+
+  /** Newest first, `oldest` honoured, metadata only when asked for, pages of `limit` with a cursor. */
+  private history(args: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(args.channel);
+    const oldest = Number(args.oldest ?? 0);
+    const limit = Number(args.limit ?? 100);
+    const offset = Number(args.cursor ?? 0);
+    const all = [...(this.messages.get(channel) ?? [])]
+      .filter((m) => Number(m.ts) > oldest)
+      .reverse()
+      .map((m) =>
+        args.include_all_metadata === true || args.include_all_metadata === 'true'
+          ? m
+          : { ...m, metadata: undefined },
+      );
+    const page = all.slice(offset, offset + limit);
+    const next = offset + limit < all.length ? String(offset + limit) : '';
+    return { ok: true, messages: page, has_more: next !== '', response_metadata: { next_cursor: next } };
   }
 }

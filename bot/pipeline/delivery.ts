@@ -1,0 +1,254 @@
+// The one delivery function, used by the worker, the sweeper and the CLI: claim an alert, make sure it is not
+// already in Slack, post it once, record it. A post whose outcome is unknown (timeout, reset, 5xx, a worker
+// that died holding the lease) is never retried blindly: the channel is searched for the alert's metadata
+// first. Only the record step is ever retried after a post that landed, never the post.
+import { BOT_METRICS } from '../../shared/metrics';
+import { ALERT_LEASE_MS } from '../../shared/timeouts';
+import { slackErrorMeaning } from '../core/slack-errors';
+import type {
+  AlertRecord,
+  Clock,
+  Escalator,
+  Logger,
+  Metrics,
+  Notifier,
+  PostedMessage,
+  SignInStore,
+} from '../ports';
+import { asDeliveryError, type DeliveryError } from './delivery-error';
+import { giveUpEscalation } from './escalation-message';
+
+export interface DeliveryDeps {
+  readonly store: SignInStore;
+  readonly notifier: Notifier;
+  readonly escalator: Escalator;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** @default ALERT_LEASE_MS (shared/timeouts.ts) */
+  readonly leaseMs?: number;
+}
+
+export interface DeliveryOptions {
+  /** Epoch ms after which no Slack call may still be running. */
+  readonly deadline?: number;
+}
+
+export type DeliveryOutcome =
+  /** Posted now. */
+  | 'posted'
+  /** A lost answer had in fact landed: found in the channel and recorded, not posted again. */
+  | 'found'
+  /** Posted, recorded, claimed by someone else, or not due: nothing to do here. */
+  | 'unavailable'
+  /** Left pending for a later attempt (the sweeper's). */
+  | 'pending'
+  /** Given up: escalated to people outside Slack. */
+  | 'failed';
+
+/** Posts after this many attempts are given up and escalated. */
+export const MAX_ATTEMPTS = 10;
+/** Retry delay after the n-th failed attempt: 1, 2, 4 … minutes, at most an hour. */
+export const backoffMs = (attempts: number): number =>
+  Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+/** Without a secret there is nothing to try: look again in a minute, without counting an attempt. */
+const NOT_CONFIGURED_RETRY_MS = 60_000;
+/** Time one delivery may take when the caller has no deadline (the CLI). */
+const DEFAULT_BUDGET_MS = 30_000;
+const RECORD_ATTEMPTS = 3;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Claimed = AlertRecord & { readonly leaseId: string };
+
+class Delivery {
+  constructor(
+    private readonly alert: Claimed,
+    private readonly deps: DeliveryDeps,
+    private readonly deadline: number,
+  ) {}
+
+  private get budget(): number {
+    return this.deadline - this.deps.clock.now().getTime();
+  }
+
+  private get fields() {
+    return { alertId: this.alert.alertId, severity: this.alert.severity, attempt: this.alert.attempts };
+  }
+
+  async run(): Promise<DeliveryOutcome> {
+    if (this.alert.attempts > 1 && this.alert.lastOutcome === 'unknown') {
+      const found = await this.lookForEarlierPost();
+      if (typeof found === 'string') return found;
+      if (found) {
+        this.deps.logger.warn('alert found in Slack after an unknown outcome: not posted again', this.fields);
+        await this.record(found);
+        return 'found';
+      }
+    }
+    let posted: PostedMessage;
+    try {
+      posted = await this.deps.notifier.post(
+        this.alert.channel,
+        this.alert.message,
+        { alertId: this.alert.alertId },
+        this.budget,
+      );
+    } catch (err) {
+      return this.failed(asDeliveryError(err));
+    }
+    await this.record(posted);
+    this.deps.metrics.count(BOT_METRICS.alertsPosted);
+    this.deps.logger.info('alert posted', { ...this.fields, channel: posted.channel, ts: posted.ts });
+    return 'posted';
+  }
+
+  /** The earlier post if it landed, null if it did not, or the outcome when Slack cannot tell now. */
+  private async lookForEarlierPost(): Promise<PostedMessage | null | DeliveryOutcome> {
+    const since = new Date(this.alert.firstAttemptAt ?? this.alert.createdAt);
+    try {
+      return await this.deps.notifier.findPosted(
+        this.alert.channel,
+        { alertId: this.alert.alertId },
+        since,
+        this.budget,
+      );
+    } catch (err) {
+      const error = asDeliveryError(err);
+      const f = error.failure;
+      if (f.kind === 'rejected' && !f.tokenRefused) {
+        // The channel cannot be searched (a name, not an ID; no history scope): a duplicate is better than a
+        // lost alert, so post.
+        this.deps.logger.warn('cannot look for an earlier post; posting, which may duplicate it', {
+          ...this.fields,
+          error: error.message,
+        });
+        return null;
+      }
+      if (f.kind === 'rejected') return this.failed(error);
+      await this.pending(error, 'unknown', this.retryAt(error), f.kind === 'unknown');
+      return 'pending';
+    }
+  }
+
+  /** Records a post that happened. Never releases the alert: a post that landed must not be made again. */
+  private async record(posted: PostedMessage): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const recorded = await this.deps.store.markAlertPosted(
+          this.alert.alertId,
+          this.alert.leaseId,
+          posted,
+          this.deps.clock.now(),
+        );
+        if (recorded === 'already-posted') {
+          this.deps.logger.error(
+            'alert posted twice: another worker posted it after losing track',
+            this.fields,
+          );
+        }
+        return;
+      } catch (err) {
+        if (attempt >= RECORD_ATTEMPTS) {
+          // The lease stays: once it runs out the sweeper finds the card in the channel and records it.
+          this.deps.logger.error('alert posted but not recorded', {
+            ...this.fields,
+            ...posted,
+            error: asDeliveryError(err).message,
+          });
+          return;
+        }
+        await sleep(100 * attempt);
+      }
+    }
+  }
+
+  private retryAt(error: DeliveryError): Date {
+    const now = this.deps.clock.now().getTime();
+    const f = error.failure;
+    if (f.kind === 'rate-limited') return new Date(now + f.retryAfterMs);
+    if (f.kind === 'not-attempted')
+      return new Date(now + (f.reason === 'not-configured' ? NOT_CONFIGURED_RETRY_MS : 0));
+    return new Date(now + backoffMs(this.alert.attempts));
+  }
+
+  private async failed(error: DeliveryError): Promise<DeliveryOutcome> {
+    const f = error.failure;
+    if (f.kind === 'rejected' && f.permanent) return this.giveUp(error, 'Slack refuses it');
+    if (f.kind === 'not-attempted' || f.kind === 'rate-limited') {
+      // Slack never saw it: this does not count as an attempt.
+      await this.pending(error, this.alert.lastOutcome ?? 'not-sent', this.retryAt(error), false);
+      return 'pending';
+    }
+    if (this.alert.attempts >= MAX_ATTEMPTS)
+      return this.giveUp(error, `${this.alert.attempts} attempts failed`);
+    await this.pending(error, f.kind === 'unknown' ? 'unknown' : 'not-sent', this.retryAt(error), true);
+    return 'pending';
+  }
+
+  private async pending(
+    error: DeliveryError,
+    outcome: 'unknown' | 'not-sent',
+    retryAt: Date,
+    attempted: boolean,
+  ) {
+    const now = this.deps.clock.now();
+    const kept = await this.deps.store.markAlertPending(
+      this.alert.alertId,
+      this.alert.leaseId,
+      { error: error.message, outcome, retryAt, attempted },
+      now,
+    );
+    this.deps.logger.warn('alert not posted yet; left for a retry', {
+      ...this.fields,
+      error: error.message,
+      retryAt: retryAt.toISOString(),
+      leaseLost: !kept,
+    });
+  }
+
+  private async giveUp(error: DeliveryError, why: string): Promise<DeliveryOutcome> {
+    const f = error.failure;
+    if (f.kind === 'rejected') {
+      this.deps.metrics.count(BOT_METRICS.slackPermanentErrors);
+      if (f.tokenRefused) this.deps.metrics.count(BOT_METRICS.slackTokenRefused);
+    }
+    this.deps.metrics.count(BOT_METRICS.abandonedAlerts);
+    await this.deps.store.markAlertFailed(
+      this.alert.alertId,
+      this.alert.leaseId,
+      error.message,
+      this.deps.clock.now(),
+    );
+    this.deps.logger.error('alert abandoned: escalating outside Slack', {
+      ...this.fields,
+      why,
+      error: error.message,
+    });
+    try {
+      await this.deps.escalator.escalate(giveUpEscalation(this.alert, why, error.message));
+    } catch (err) {
+      // The abandoned-alerts alarm still fires from the metric above, by mail and SMS.
+      this.deps.logger.error('escalation failed', { ...this.fields, error: asDeliveryError(err).message });
+    }
+    return 'failed';
+  }
+}
+
+/** Delivers one stored alert (see the file comment). Never throws for Slack's troubles; store errors do. */
+export const deliverAlert = async (
+  alertId: string,
+  deps: DeliveryDeps,
+  options: DeliveryOptions = {},
+): Promise<DeliveryOutcome> => {
+  const now = deps.clock.now();
+  const claim = await deps.store.claimAlert(alertId, now, deps.leaseMs ?? ALERT_LEASE_MS);
+  if (claim.status !== 'claimed') return 'unavailable';
+  const { alert } = claim;
+  if (alert.leaseId === undefined) throw new Error(`claimed alert ${alertId} has no lease id`);
+  const deadline = options.deadline ?? now.getTime() + DEFAULT_BUDGET_MS;
+  return new Delivery({ ...alert, leaseId: alert.leaseId }, deps, deadline).run();
+};
+
+/** For logs and the CLI: what a Slack error code means for the person reading it. */
+export const slackHint = (code: string): string | undefined => slackErrorMeaning(code).hint;

@@ -1,0 +1,52 @@
+// Every health check of an installation, in doctor's order: the AWS half first (it reads the Slack secret),
+// then Slack with the token found there. Shared by `signins doctor` and the sweeper's hourly watch.
+import { HEALTH_ENV } from '../../shared/env-keys';
+import type { AwsHealthReport, AwsHealthTarget } from '../adapters/aws-health-probe';
+import { type CheckResult, unknown } from '../core/health-checks';
+import type { HealthProbe } from './health-watch';
+
+export interface AwsChecks {
+  check(): Promise<AwsHealthReport>;
+}
+
+export interface SlackChecks {
+  check(channels: readonly string[]): Promise<CheckResult[]>;
+}
+
+export interface InstallationChecks {
+  readonly aws: AwsChecks;
+  readonly slack: (token: string) => SlackChecks;
+  /** Every channel the bot posts to (default and routed). */
+  readonly channels: readonly string[];
+  /** A token to use when no secret is checked (a local setup's SLACK_BOT_TOKEN). */
+  readonly fallbackToken?: string;
+}
+
+export const checkInstallation = async (checks: InstallationChecks): Promise<CheckResult[]> => {
+  const aws = await checks.aws.check();
+  const token = aws.botToken ?? checks.fallbackToken;
+  if (!token) {
+    const reason = 'no bot token: the Slack secret is not usable';
+    return [
+      ...aws.results,
+      unknown('slack-token', 'Slack token', reason),
+      ...checks.channels.map((c) => unknown(`channel:${c}`, `the bot in channel ${c}`, reason)),
+    ];
+  }
+  return [...aws.results, ...(await checks.slack(token).check(checks.channels))];
+};
+
+export const installationProbe = (checks: InstallationChecks): HealthProbe => ({
+  run: () => checkInstallation(checks),
+});
+
+/** What the construct tells the bot about its installation (HEALTH_ENV); doctor's flags override it. */
+export const loadHealthTarget = (env: NodeJS.ProcessEnv): Omit<AwsHealthTarget, 'secretId'> => {
+  const get = (key: string): string | undefined => env[key]?.trim() || undefined;
+  return {
+    trail: get(HEALTH_ENV.trail),
+    logGroup: get(HEALTH_ENV.logGroup),
+    subscriptionFilter: get(HEALTH_ENV.subscriptionFilter),
+    alarmNamePrefix: get(HEALTH_ENV.alarmNamePrefix),
+  };
+};
