@@ -5,6 +5,7 @@ import { findHealthAlarm } from '../../shared/health-alarms';
 import { assertNever } from './assert-never';
 import type { AlarmNotification, AlarmState, Severity, SignIn } from './sign-in';
 import { knownAlarmState } from './sign-in';
+import type { TrailChange } from './trail-change';
 
 /** Events that are a sign-in (or a root credential change); the rest are steps of one. */
 const SIGN_IN_EVENTS = new Set([
@@ -56,4 +57,20 @@ export const classifyAlarm = (a: AlarmNotification): Severity => {
   if (!known) return 'high';
   if (known.scope === 'root') return known.outcome === 'success' ? 'critical' : 'high';
   return known.outcome === 'failure' ? 'medium' : 'low';
+};
+
+/**
+ * A trail stopped, deleted or blinded, or the log pipeline cut, is critical: sign-ins may go unseen
+ * from now on. A refused or failed attempt changed nothing but says someone tried: high.
+ */
+export const classifyTrailChange = (change: Pick<TrailChange, 'outcome'>): Severity => {
+  switch (change.outcome) {
+    case 'changed':
+      return 'critical';
+    case 'denied':
+    case 'failed':
+      return 'high';
+    default:
+      return assertNever(change.outcome);
+  }
 };

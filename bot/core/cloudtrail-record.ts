@@ -35,6 +35,7 @@ export const cloudTrailRecordSchema = z.looseObject({
   errorMessage: optString,
   recipientAccountId: optString,
   userIdentity: userIdentitySchema.optional().catch(undefined),
+  requestParameters: optObject,
   responseElements: optObject,
   serviceEventDetails: optObject,
   additionalEventData: optObject,

@@ -1,96 +1,134 @@
-// Every input shape the bot accepts, detected automatically, down to sign-ins and alarm notifications:
-// CloudWatch Logs subscription events (base64 + gzip), CloudTrail log files ({"Records":[…]}, .json or
-// .json.gz), JSON lines, a single record, LookupEvents output, SNS events carrying alarm notifications,
-// bare alarm messages and EventBridge "AWS Console Sign In" events. One bad piece never hides the rest.
-import { gunzipSync } from 'node:zlib';
+// Every input shape the bot accepts, detected automatically, down to sign-ins, tamper records and alarm
+// notifications: CloudWatch Logs subscription events (base64 + gzip), CloudTrail log files
+// ({"Records":[…]}, .json or .json.gz), JSON lines or concatenated JSON (`jq '.Records[]'`), a single
+// record, LookupEvents output, SNS events carrying alarm notifications, bare alarm messages and
+// EventBridge "AWS Console Sign In" events. One bad piece never hides the rest.
 import { looksLikeAlarmMessage, normalizeAlarm } from './alarm-notification';
 import { looksLikeCloudTrailRecord } from './cloudtrail-record';
+import { parseJson, printable, readJsonStream, type StreamEntry } from './json-values';
 import { isSignInRecord, normalizeSignIn } from './normalize-sign-in';
+import {
+  bytesToText,
+  FILE_INFLATE_LIMIT,
+  InputTooLargeError,
+  inflate,
+  isGzip,
+  SUBSCRIPTION_INFLATE_LIMIT,
+} from './raw-input';
 import type { AlarmNotification, SignIn } from './sign-in';
+import { isTrailChangeRecord, normalizeTrailChange, type TrailChange } from './trail-change';
+
+export { FILE_INFLATE_LIMIT, InputTooLargeError, SUBSCRIPTION_INFLATE_LIMIT } from './raw-input';
 
 export type DecodedItem =
   | { readonly kind: 'signin'; readonly position: string; readonly signIn: SignIn }
+  | { readonly kind: 'trail-change'; readonly position: string; readonly change: TrailChange }
   | { readonly kind: 'alarm'; readonly position: string; readonly alarm: AlarmNotification }
   | { readonly kind: 'rejected'; readonly position: string; readonly message: string }
   | { readonly kind: 'skipped'; readonly position: string; readonly reason: string };
 
+export interface DecodeOptions {
+  /** Most bytes one gzip input may inflate to (a file, stdin). */
+  readonly maxInflatedBytes?: number;
+  /** Most bytes one subscription payload (awslogs.data) may inflate to. */
+  readonly maxSubscriptionBytes?: number;
+}
+
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const at = (base: string, part: string): string => (base ? `${base}.${part}` : part);
-const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+const describe = (err: unknown): string => printable(err instanceof Error ? err.message : String(err));
+const rejected = (position: string, message: string): DecodedItem => ({
+  kind: 'rejected',
+  position,
+  message,
+});
 
-const GZIP_MAGIC = [0x1f, 0x8b];
+interface Context {
+  readonly maxSubscriptionBytes: number;
+}
 
-/** Decodes raw bytes (a file, stdin, a Lambda payload) of any supported shape. */
-export const decodeBytes = (bytes: Uint8Array): DecodedItem[] => {
-  if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
-    let inflated: Buffer;
+/** The one parse-or-reject step for JSON found inside an input (SNS Message, log event, CloudTrailEvent). */
+const parseOrReject = (
+  text: string,
+  position: string,
+  what: string,
+  then: (value: unknown) => DecodedItem[],
+): DecodedItem[] => {
+  const parsed = parseJson(text);
+  return parsed.ok ? then(parsed.value) : [rejected(position, `${what}: ${parsed.reason}`)];
+};
+
+/**
+ * Decodes raw bytes (a file, stdin, a Lambda payload) of any supported shape. Binary, UTF-16 and
+ * unreadable gzip input is one rejection; gzip inflating past the limit throws InputTooLargeError.
+ */
+export const decodeBytes = (bytes: Uint8Array, options: DecodeOptions = {}): DecodedItem[] => {
+  let data: Uint8Array = bytes;
+  if (isGzip(bytes)) {
     try {
-      inflated = gunzipSync(bytes);
+      data = inflate(bytes, options.maxInflatedBytes ?? FILE_INFLATE_LIMIT);
     } catch (err) {
-      return [
-        { kind: 'rejected', position: 'gzip', message: `not a readable gzip stream: ${describe(err)}` },
-      ];
+      if (err instanceof InputTooLargeError) throw err;
+      return [rejected('gzip', `not a readable gzip stream: ${describe(err)}`)];
     }
-    return decodeText(inflated.toString('utf8'));
   }
-  return decodeText(Buffer.from(bytes).toString('utf8'));
+  const text = bytesToText(data);
+  return 'problem' in text ? [rejected('', text.problem)] : decodeText(text.text, options);
 };
 
-const lineColumn = (text: string, message: string): string => {
-  const pos = /position (\d+)/.exec(message);
-  if (!pos) return '';
-  const offset = Number(pos[1]);
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return `line ${line} column ${column}`;
+// A value is placed by its line (and column when another value started on that line); an error by
+// its line and column when the parser told where, else by the line where the bad value starts.
+const streamPosition = (entry: StreamEntry, sameLine: boolean): string =>
+  (entry.ok ? sameLine : entry.exact) ? `line ${entry.line} column ${entry.column}` : `line ${entry.line}`;
+
+/**
+ * Decodes text: one JSON document, or a stream of them (JSON lines, pretty-printed values one after
+ * another). Each value of a stream is placed by its line; a bad one is rejected with its line (and
+ * column when known) and the values around it are kept.
+ */
+export const decodeText = (text: string, options: DecodeOptions = {}): DecodedItem[] => {
+  const ctx: Context = { maxSubscriptionBytes: options.maxSubscriptionBytes ?? SUBSCRIPTION_INFLATE_LIMIT };
+  const trimmed = text.replace(/^\uFEFF/, '');
+  if (trimmed.trim() === '') return [rejected('', 'empty input')];
+  const entries = readJsonStream(trimmed);
+  const single = entries.length === 1;
+  let lastLine = 0;
+  return entries.flatMap((entry) => {
+    const sameLine = entry.line === lastLine;
+    lastLine = entry.line;
+    const position = single && entry.ok ? '' : streamPosition(entry, sameLine);
+    return entry.ok
+      ? valueItems(entry.value, ctx, position, 0)
+      : [rejected(position, `invalid JSON: ${entry.reason}`)];
+  });
 };
 
-const jsonError = (message: string): string =>
-  `invalid JSON: ${message.replace(/\s*\(line \d+ column \d+\)$/, '')}`;
-
-/** Decodes text: one JSON document, or JSON lines (one document per line). */
-export const decodeText = (text: string): DecodedItem[] => {
-  const trimmed = text.replace(/^\uFEFF/, '').trim();
-  if (trimmed === '') return [{ kind: 'rejected', position: '', message: 'empty input' }];
-  try {
-    return decodeValue(JSON.parse(trimmed));
-  } catch (err) {
-    if (!(err instanceof SyntaxError)) throw err;
-    // JSON lines: every line starts a document. Pretty-printed JSON has indented lines, so it never
-    // qualifies, and a truncated line in JSON lines costs only that line.
-    const lines = trimmed.split(/\r?\n/);
-    const jsonLines = lines.length > 1 && lines.every((l) => l.trim() === '' || /^[{[]/.test(l.trimStart()));
-    if (!jsonLines) {
-      return [
-        { kind: 'rejected', position: lineColumn(trimmed, err.message), message: jsonError(err.message) },
-      ];
-    }
-    return lines.flatMap((line, i) => {
-      if (line.trim() === '') return [];
-      const position = `line ${i + 1}`;
-      try {
-        return decodeValue(JSON.parse(line), position);
-      } catch (lineErr) {
-        return [{ kind: 'rejected' as const, position, message: jsonError(describe(lineErr)) }];
-      }
-    });
-  }
-};
+/** Decodes an already-parsed JSON value (a Lambda event, a file's content). */
+export const decodeValue = (value: unknown, options: DecodeOptions = {}): DecodedItem[] =>
+  valueItems(
+    value,
+    { maxSubscriptionBytes: options.maxSubscriptionBytes ?? SUBSCRIPTION_INFLATE_LIMIT },
+    '',
+    0,
+  );
 
 const fromRecord = (value: unknown, position: string): DecodedItem => {
   if (!looksLikeCloudTrailRecord(value)) {
-    return { kind: 'rejected', position, message: 'not a CloudTrail record (no eventSource)' };
-  }
-  if (!isSignInRecord(value)) {
-    return { kind: 'skipped', position, reason: `not a sign-in event (${String(value.eventSource)})` };
+    return rejected(position, 'not a CloudTrail record (no eventSource)');
   }
   try {
-    return { kind: 'signin', position, signIn: normalizeSignIn(value) };
+    if (isSignInRecord(value)) return { kind: 'signin', position, signIn: normalizeSignIn(value) };
+    if (isTrailChangeRecord(value))
+      return { kind: 'trail-change', position, change: normalizeTrailChange(value) };
   } catch (err) {
-    return { kind: 'rejected', position, message: describe(err) };
+    return rejected(position, describe(err));
   }
+  return {
+    kind: 'skipped',
+    position,
+    reason: `not a sign-in event (${printable(String(value.eventSource))})`,
+  };
 };
 
 const fromAlarm = (message: unknown, position: string, sns?: Obj): DecodedItem => {
@@ -103,24 +141,18 @@ const fromAlarm = (message: unknown, position: string, sns?: Obj): DecodedItem =
       : {};
     return { kind: 'alarm', position, alarm: normalizeAlarm(message, context) };
   } catch (err) {
-    return { kind: 'rejected', position, message: describe(err) };
+    return rejected(position, describe(err));
   }
 };
 
-const fromSnsRecord = (record: Obj, position: string): DecodedItem => {
+const fromSnsRecord = (record: Obj, position: string): DecodedItem[] => {
   const sns = isObject(record.Sns) ? record.Sns : undefined;
-  if (!sns || typeof sns.Message !== 'string') {
-    return { kind: 'rejected', position, message: 'SNS record without a Message' };
-  }
-  let message: unknown;
-  try {
-    message = JSON.parse(sns.Message);
-  } catch (err) {
-    return { kind: 'rejected', position, message: `SNS Message is not JSON: ${describe(err)}` };
-  }
-  if (looksLikeAlarmMessage(message)) return fromAlarm(message, position, sns);
-  if (looksLikeCloudTrailRecord(message)) return fromRecord(message, position);
-  return { kind: 'rejected', position, message: 'SNS Message is neither an alarm notification nor a record' };
+  if (!sns || typeof sns.Message !== 'string') return [rejected(position, 'SNS record without a Message')];
+  return parseOrReject(sns.Message, position, 'SNS Message is not JSON', (message) => {
+    if (looksLikeAlarmMessage(message)) return [fromAlarm(message, position, sns)];
+    if (looksLikeCloudTrailRecord(message)) return [fromRecord(message, position)];
+    return [rejected(position, 'SNS Message is neither an alarm notification nor a record')];
+  });
 };
 
 /** Decodes the CloudWatch Logs subscription payload once it is unpacked (SIGNIN-FACTS.md §6). */
@@ -128,92 +160,71 @@ const fromLogsMessage = (value: Obj, position: string): DecodedItem[] => {
   if (value.messageType === 'CONTROL_MESSAGE') {
     return [{ kind: 'skipped', position, reason: 'CloudWatch Logs control message' }];
   }
-  if (!Array.isArray(value.logEvents)) {
-    return [{ kind: 'rejected', position, message: 'subscription message without logEvents' }];
-  }
-  return value.logEvents.map((event, i) => {
+  if (!Array.isArray(value.logEvents)) return [rejected(position, 'subscription message without logEvents')];
+  return value.logEvents.flatMap((event, i) => {
     const where = at(position, `logEvents[${i}]`);
     const message = isObject(event) ? event.message : undefined;
-    if (typeof message !== 'string')
-      return { kind: 'rejected', position: where, message: 'log event without a message' };
-    try {
-      return fromRecord(JSON.parse(message), where);
-    } catch (err) {
-      return {
-        kind: 'rejected',
-        position: where,
-        message: `log event is not a JSON record: ${describe(err)}`,
-      };
-    }
+    if (typeof message !== 'string') return [rejected(where, 'log event without a message')];
+    return parseOrReject(message, where, 'log event is not a JSON record', (record) => [
+      fromRecord(record, where),
+    ]);
   });
 };
 
-const fromAwsLogs = (awslogs: unknown, position: string): DecodedItem[] => {
+/** base64 → gzip → JSON, capped: one oversized or broken payload is rejected, the batch goes on. */
+const fromAwsLogs = (awslogs: unknown, ctx: Context, position: string): DecodedItem[] => {
   const data = isObject(awslogs) ? awslogs.data : undefined;
-  if (typeof data !== 'string') return [{ kind: 'rejected', position, message: 'awslogs without data' }];
-  let decoded: unknown;
+  if (typeof data !== 'string') return [rejected(position, 'awslogs without data')];
+  const where = at(position, 'awslogs.data');
+  let text: string;
   try {
-    decoded = JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8'));
+    const inflated = bytesToText(inflate(Buffer.from(data, 'base64'), ctx.maxSubscriptionBytes));
+    if ('problem' in inflated) return [rejected(where, inflated.problem)];
+    text = inflated.text;
   } catch (err) {
-    return [
-      {
-        kind: 'rejected',
-        position: at(position, 'awslogs.data'),
-        message: `not base64 gzip JSON: ${describe(err)}`,
-      },
-    ];
+    if (err instanceof InputTooLargeError) return [rejected(where, `subscription payload ${err.message}`)];
+    return [rejected(where, `not base64 gzip JSON: ${describe(err)}`)];
   }
-  if (!isObject(decoded)) return [{ kind: 'rejected', position, message: 'awslogs data is not an object' }];
-  return fromLogsMessage(decoded, position);
+  return parseOrReject(text, where, 'not base64 gzip JSON', (decoded) =>
+    isObject(decoded)
+      ? fromLogsMessage(decoded, position)
+      : [rejected(position, 'awslogs data is not an object')],
+  );
 };
 
-/** Decodes an already-parsed JSON value (a Lambda event, a file's content, one JSON line). */
+const fromLookupEvents = (events: readonly unknown[], position: string): DecodedItem[] =>
+  events.flatMap((event, i) => {
+    const where = at(position, `Events[${i}]`);
+    const text = isObject(event) ? event.CloudTrailEvent : undefined;
+    if (typeof text !== 'string') return [rejected(where, 'event without CloudTrailEvent')];
+    return parseOrReject(text, where, 'CloudTrailEvent is not JSON', (record) => [fromRecord(record, where)]);
+  });
+
 const MAX_ARRAY_NESTING = 4;
 
-export const decodeValue = (value: unknown, position = '', depth = 0): DecodedItem[] => {
+const valueItems = (value: unknown, ctx: Context, position: string, depth: number): DecodedItem[] => {
   if (Array.isArray(value)) {
-    if (depth >= MAX_ARRAY_NESTING)
-      return [{ kind: 'rejected', position, message: 'arrays nested too deep' }];
-    return value.flatMap((v, i) => decodeValue(v, `${position}[${i}]`, depth + 1));
+    if (depth >= MAX_ARRAY_NESTING) return [rejected(position, 'arrays nested too deep')];
+    return value.flatMap((v, i) => valueItems(v, ctx, `${position}[${i}]`, depth + 1));
   }
-  if (!isObject(value)) return [{ kind: 'rejected', position, message: 'expected a JSON object' }];
-  if ('awslogs' in value) return fromAwsLogs(value.awslogs, position);
+  if (!isObject(value)) return [rejected(position, 'expected a JSON object')];
+  if ('awslogs' in value) return fromAwsLogs(value.awslogs, ctx, position);
   if ('logEvents' in value && 'messageType' in value) return fromLogsMessage(value, position);
   if (Array.isArray(value.Records)) {
-    return value.Records.map((record, i) => {
+    return value.Records.flatMap((record, i) => {
       const where = at(position, `Records[${i}]`);
       if (isObject(record) && (record.EventSource === 'aws:sns' || isObject(record.Sns))) {
         return fromSnsRecord(record, where);
       }
-      return fromRecord(record, where);
+      return [fromRecord(record, where)];
     });
   }
-  if (Array.isArray(value.Events)) {
-    return value.Events.map((event, i) => {
-      const where = at(position, `Events[${i}]`);
-      const text = isObject(event) ? event.CloudTrailEvent : undefined;
-      if (typeof text !== 'string')
-        return { kind: 'rejected', position: where, message: 'event without CloudTrailEvent' };
-      try {
-        return fromRecord(JSON.parse(text), where);
-      } catch (err) {
-        return {
-          kind: 'rejected',
-          position: where,
-          message: `CloudTrailEvent is not JSON: ${describe(err)}`,
-        };
-      }
-    });
-  }
+  if (Array.isArray(value.Events)) return fromLookupEvents(value.Events, position);
   if (looksLikeAlarmMessage(value)) return [fromAlarm(value, position)];
   if (typeof value['detail-type'] === 'string' && isObject(value.detail))
     return [fromRecord(value.detail, position)];
   if (looksLikeCloudTrailRecord(value)) return [fromRecord(value, position)];
   return [
-    {
-      kind: 'rejected',
-      position,
-      message: 'unrecognised input: not a CloudTrail record, log file, subscription or SNS event',
-    },
+    rejected(position, 'unrecognised input: not a CloudTrail record, log file, subscription or SNS event'),
   ];
 };

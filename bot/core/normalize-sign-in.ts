@@ -20,7 +20,7 @@ const outcomeOf = (record: CloudTrailRecord): Outcome | null => {
 };
 
 // A record without eventID still needs a stable id for idempotency: hash its canonical JSON.
-const stableId = (raw: unknown): string => {
+export const stableId = (raw: unknown): string => {
   const canonical = (v: unknown): unknown =>
     Array.isArray(v)
       ? v.map(canonical)

@@ -3,16 +3,23 @@
 const SPACE_SEPARATED = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)?(Z)?$/;
 const OFFSET_WITHOUT_COLON = /([+-]\d{2})(\d{2})$/;
 
+// Date holds ±8.64e15 ms; past that (1e20, -1e20) toISOString throws, which must not reject a record.
+const isoOrNull = (ms: number): string | null => {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+};
+
+// Seconds below 1e11 (until the year 5138), milliseconds above.
+const fromEpoch = (value: number): string | null =>
+  Number.isFinite(value) ? isoOrNull(Math.abs(value) < 1e11 ? value * 1000 : value) : null;
+
 /**
  * Accepts `2024-06-02T19:41:40Z`, `2024-06-02 19:41:40.000000000` (exports), `…+0000` (alarm
  * StateChangeTime, no colon in the offset), compact `20131102T010628Z`, and epoch seconds or ms.
  * Returns null for anything else (`"redacted"`, empty).
  */
 export const toIsoTime = (value: unknown): string | null => {
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    const ms = value < 1e11 ? value * 1000 : value;
-    return new Date(ms).toISOString();
-  }
+  if (typeof value === 'number') return fromEpoch(value);
   if (typeof value !== 'string' || value.trim() === '') return null;
   let text = value.trim();
   const spaced = SPACE_SEPARATED.exec(text);
@@ -25,6 +32,5 @@ export const toIsoTime = (value: unknown): string | null => {
     if (!/(Z|[+-]\d{2}:\d{2})$/i.test(text)) text += 'Z';
   }
   if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return null;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+  return isoOrNull(Date.parse(text));
 };

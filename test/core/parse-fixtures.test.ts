@@ -235,7 +235,7 @@ describe('input shapes', () => {
     const text = `${full}\n${full.slice(0, -1)}\n${JSON.stringify({ ...record, eventID: 'after' })}`;
     expect(decodeText(text).map((i) => [i.kind, i.position])).toEqual([
       ['signin', 'line 1'],
-      ['rejected', 'line 2'],
+      ['rejected', `line 2 column ${full.length}`],
       ['signin', 'line 3'],
     ]);
   });
