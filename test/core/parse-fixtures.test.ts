@@ -53,6 +53,15 @@ describe('every published sign-in fixture', () => {
     expect((items[0] as { message: string }).message).toMatch(/^invalid JSON: /);
   });
 
+  it('keeps all 59 sign-ins when every published file, broken ones included, is one concatenated stream', () => {
+    const stream = all.map((rel) => readFixture(rel).trim()).join('\n');
+    const items = decodeText(stream);
+    expect(signIns(items)).toHaveLength(59);
+    const rejected = items.filter((i) => i.kind === 'rejected');
+    expect(rejected).toHaveLength(invalid.length);
+    for (const r of rejected) expect(r.position).toMatch(/^line \d+/);
+  });
+
   it('yields one sign-in per valid record (57 files, one of them three JSON lines)', () => {
     const total = valid.reduce((n, rel) => n + signIns(decodeFile(rel)).length, 0);
     expect(total).toBe(59);
