@@ -41,9 +41,5 @@ export const cardToText = (message: SlackMessage): string => {
   }
   // Cards are neutralised when built; this also covers a message from elsewhere (escape sequences
   // must never reach the terminal raw).
-  return lines
-    .join('\n')
-    .split('\n')
-    .map(neutralize)
-    .join('\n');
+  return lines.join('\n').split('\n').map(neutralize).join('\n');
 };

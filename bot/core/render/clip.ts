@@ -5,22 +5,27 @@
 export const ELLIPSIS = '…';
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-// Grapheme boundaries depend on nearby characters only; this much text past the cut is enough context.
-const LOOKAHEAD = 32;
+// Grapheme boundaries depend on nearby characters only, so only a window around the cut is segmented
+// (long runs of flags aside, whose pairing depends on the whole run: there a cut may split a flag
+// into its two letters, which is still well-formed text).
+const CONTEXT = 32;
+
+const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;
 
 /** The longest prefix of `text` of at most `max` UTF-16 units that ends between two graphemes. */
 export const prefixWithin = (text: string, max: number): string => {
   if (text.length <= max) return text;
   if (max <= 0) return '';
+  let start = Math.max(0, max - CONTEXT);
+  if (start > 0 && isLowSurrogate(text.charCodeAt(start))) start -= 1;
   let end = 0;
-  for (const { index, segment } of graphemes.segment(text.slice(0, max + LOOKAHEAD))) {
-    if (index + segment.length > max) break;
-    end = index + segment.length;
+  for (const { index, segment } of graphemes.segment(text.slice(start, max + CONTEXT))) {
+    if (start + index + segment.length > max) break;
+    end = start + index + segment.length;
   }
   if (end > 0) return text.slice(0, end);
-  // One grapheme longer than the limit (a base letter under hundreds of accents): cut by code point.
-  const high = text.charCodeAt(max - 1);
-  return text.slice(0, high >= 0xd800 && high <= 0xdbff ? max - 1 : max);
+  // One grapheme longer than the window (a letter under dozens of accents): cut by code point.
+  return text.slice(0, isLowSurrogate(text.charCodeAt(max)) ? max - 1 : max);
 };
 
 /** `text` within `max` UTF-16 units, with an ellipsis when something was cut. */

@@ -1,0 +1,265 @@
+// Cards are safe whatever a record holds: a few hundred generated records (seeded, so a failure
+// replays) through every card, checking Block Kit's limits and that nothing unsafe gets through.
+import { classifyAlarm, classifySignIn } from '../../bot/core/classify';
+import { renderAlarmCard } from '../../bot/core/render/alarm-card';
+import { type Block, LIMITS, type SlackMessage, type TextObject } from '../../bot/core/render/blocks';
+import { cardToText } from '../../bot/core/render/card-text';
+import { renderSignInCard } from '../../bot/core/render/sign-in-card';
+import {
+  type AlarmNotification,
+  type ClassifiedSignIn,
+  IDENTITY_TYPES,
+  type SignIn,
+} from '../../bot/core/sign-in';
+
+/** mulberry32: small, fast, good enough to spread test inputs. */
+const random = (seed: number) => {
+  let a = seed >>> 0;
+  return (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+const FRAGMENTS = [
+  '<!channel>',
+  '<!here|here>',
+  '<@U123>',
+  '<https://evil.example|click>',
+  'https://evil.example/x?a=1&b=2',
+  '#general',
+  'a@b.co',
+  '&amp;',
+  '&',
+  '<',
+  '>',
+  '*bold*',
+  '_it_',
+  '~s~',
+  '`code`',
+  '```',
+  '>quote',
+  ':rotating_light:',
+  '😀',
+  '👩‍💻',
+  '🇫🇷',
+  'é',
+  'e\u0301',
+  '\uD83D',
+  '\uDE00',
+  '\u202E',
+  '\u202D',
+  '\u2066',
+  '\u2069',
+  '\u200E',
+  '\u200F',
+  '\u061C',
+  '\u200B',
+  '\u200D',
+  '\uFEFF',
+  '\u00AD',
+  '\u001b[31m',
+  '\u0000',
+  '\u0007',
+  '\u0085',
+  '\u009b',
+  '\n',
+  '\r\n',
+  '\t',
+  '\u2028',
+  '|',
+  '^',
+  'root',
+  'alice',
+  ' ',
+  'ConsoleLogin',
+  'us-east-1',
+  '192.0.2.1',
+  '\u{E0041}',
+];
+
+const shortString = (next: () => number): string => {
+  const parts: string[] = [];
+  const count = Math.floor(next() * 12) + 1;
+  for (let i = 0; i < count; i++) {
+    const kind = next();
+    if (kind < 0.6) parts.push(FRAGMENTS[Math.floor(next() * FRAGMENTS.length)] ?? '');
+    else if (kind < 0.8) parts.push(String.fromCharCode(Math.floor(next() * 0x10000)));
+    else parts.push(String.fromCodePoint(Math.floor(next() * 0x10ffff)).slice(0, next() < 0.5 ? 1 : 2));
+  }
+  return parts.join('');
+};
+
+/** Mostly short strings, some empty, some far past every limit. */
+const stringOf = (next: () => number): string => {
+  const shape = next();
+  if (shape < 0.05) return '';
+  const short = shortString(next);
+  return shape < 0.85 ? short : short.repeat(Math.ceil((500 + next() * 6000) / Math.max(1, short.length)));
+};
+
+const pick = <T>(next: () => number, values: readonly T[]): T =>
+  values[Math.floor(next() * values.length)] as T;
+
+const TIMES = [
+  '2026-11-20T09:20:00.000Z',
+  '+275760-09-13T00:00:00.000Z',
+  '-000001-01-01T00:00:00.000Z',
+  'not a time',
+  '',
+  null,
+];
+
+const signInOf = (next: () => number): ClassifiedSignIn => {
+  const s = (p = 0.8): string | null => (next() < p ? stringOf(next) : null);
+  const signIn: SignIn = {
+    eventId: stringOf(next),
+    eventIdDerived: next() < 0.5,
+    eventName: next() < 0.5 ? pick(next, ['ConsoleLogin', 'SwitchRole', 'CheckMfa']) : stringOf(next),
+    time: next() < 0.5 ? pick(next, TIMES) : s(),
+    outcome: pick(next, ['success', 'failure', null] as const),
+    failureReason: s(0.5),
+    errorCode: s(0.3),
+    identityType: pick(next, IDENTITY_TYPES),
+    rawIdentityType: s(0.5),
+    principal: stringOf(next),
+    arn: s(),
+    federation: pick(next, ['identity-center', 'saml', 'switch-role', 'federation', null] as const),
+    roleName: s(0.3),
+    sessionName: s(0.3),
+    accountId: next() < 0.3 ? 'constructor' : s(),
+    identityAccountId: s(0.3),
+    sourceIp: s(),
+    region: next() < 0.3 ? 'us-east-1' : s(),
+    userAgent: s(),
+    mfa: pick(next, ['yes', 'no', 'idp', 'unknown'] as const),
+    mfaDevice: s(0.3),
+    loginTo: s(0.3),
+    switchFrom: s(0.3),
+    credentialType: s(0.3),
+  };
+  return { ...signIn, severity: classifySignIn(signIn) };
+};
+
+const alarmOf = (next: () => number): AlarmNotification => {
+  const s = (p = 0.7): string | null => (next() < p ? stringOf(next) : null);
+  const health = pick(next, ['prod-signins-health-no-log-events', 'signins-health-worker-errors', null]);
+  const alarmName = health ?? (next() < 0.3 ? 'signin-console-success-root' : stringOf(next));
+  return {
+    kind: 'alarm',
+    notificationId: stringOf(next),
+    alarmName: `${alarmName}`,
+    alarmArn: s(),
+    description: s(),
+    state: next() < 0.7 ? pick(next, ['ALARM', 'OK', 'INSUFFICIENT_DATA']) : stringOf(next),
+    previousState: s(),
+    reason: stringOf(next),
+    region: s(),
+    regionDisplayName: s(),
+    accountId: s(),
+    time: next() < 0.5 ? pick(next, TIMES) : s(),
+    windowSeconds: 60,
+    metricName: s(),
+    namespace: s(),
+  };
+};
+
+const textsOf = (card: SlackMessage): TextObject[] =>
+  card.blocks.flatMap((b: Block): TextObject[] => {
+    switch (b.type) {
+      case 'header':
+        return [b.text];
+      case 'section':
+        return [...(b.text ? [b.text] : []), ...(b.fields ?? [])];
+      case 'context':
+        return [...b.elements];
+      default:
+        return [];
+    }
+  });
+
+// Sequences the renderer writes itself: a date token and the CloudTrail link.
+const OURS =
+  /<!date\^-?\d+\^\{date_short_pretty\} \{time_secs\}\|[-+0-9T:.Z]+>|<https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/cloudtrailv2\/home\?region=[a-z0-9-]+#\/events\/[A-Za-z0-9-]+\|View in CloudTrail>/g;
+const BIDI_OR_INVISIBLE = /[\u061C\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/;
+const LONE_SURROGATE = /\p{Cs}/u;
+const CONTROL_EXCEPT_NEWLINE = /(?!\n)\p{Cc}/u;
+
+/** Every problem with one card, as readable strings (empty when the card is fine). */
+const problems = (card: SlackMessage): string[] => {
+  const found: string[] = [];
+  const check = (ok: boolean, what: string) => {
+    if (!ok) found.push(what);
+  };
+  check(card.blocks.length <= LIMITS.blocks, 'too many blocks');
+  check(card.text.length >= 1 && card.text.length <= LIMITS.fallbackText, 'fallback length');
+  check(!/[<>]/.test(card.text), 'unescaped < or > in the fallback');
+  for (const b of card.blocks) {
+    if (b.type === 'header')
+      check(b.text.type === 'plain_text' && b.text.text.length <= LIMITS.headerText, 'header');
+    if (b.type === 'section') {
+      check((b.text?.text.length ?? 0) <= LIMITS.sectionText, 'section text length');
+      check((b.fields?.length ?? 0) <= LIMITS.fields, 'field count');
+      for (const f of b.fields ?? []) check(f.text.length <= LIMITS.fieldText, 'field length');
+    }
+    if (b.type === 'context') {
+      check(b.elements.length <= LIMITS.contextElements, 'context element count');
+      for (const e of b.elements) check(e.text.length <= LIMITS.contextText, 'context length');
+    }
+  }
+  for (const t of [...textsOf(card), { type: 'mrkdwn', text: card.text } as const]) {
+    check(t.text.length >= 1, 'empty text object');
+    check(!LONE_SURROGATE.test(t.text), 'lone surrogate');
+    check(!BIDI_OR_INVISIBLE.test(t.text), 'bidi or invisible character');
+    check(!CONTROL_EXCEPT_NEWLINE.test(t.text), 'control character');
+    if (t.type === 'plain_text') {
+      check(t.emoji === false, 'emoji codes on in plain_text');
+      check(!/[<>]/.test(t.text), 'angle bracket in plain_text');
+    } else {
+      check(!/[<>]/.test(t.text.replace(OURS, '')), `unescaped < or > in mrkdwn: ${t.text.slice(0, 80)}`);
+      check(!/&(a|am|l|g|lt|gt)?…/.test(t.text), 'entity cut in half');
+    }
+  }
+  for (const t of textsOf(card)) if (t.type === 'mrkdwn') check(t.verbatim === true, 'mrkdwn not verbatim');
+  try {
+    encodeURIComponent(JSON.stringify(card));
+  } catch {
+    found.push('cannot be form-encoded');
+  }
+  const terminal = cardToText(card);
+  check(!terminal.includes('\u001b') && !LONE_SURROGATE.test(terminal), 'unsafe terminal text');
+  return found;
+};
+
+const CASES = 300;
+
+describe('any record gives a card within Block Kit limits with nothing unsafe in it', () => {
+  it(`holds for ${CASES} generated sign-ins`, () => {
+    const next = random(0x5eed);
+    for (let i = 0; i < CASES; i++) {
+      const s = signInOf(next);
+      const accountName = next() < 0.3 ? stringOf(next) : null;
+      expect({ case: i, problems: problems(renderSignInCard(s, { accountName })) }).toEqual({
+        case: i,
+        problems: [],
+      });
+    }
+  });
+
+  it(`holds for ${CASES} generated alarm notifications, sign-in and pipeline-health alike`, () => {
+    const next = random(0xa1a);
+    for (let i = 0; i < CASES; i++) {
+      const a = alarmOf(next);
+      const signIns = Array.from({ length: Math.floor(next() * 4) }, () => signInOf(next));
+      const card = renderAlarmCard(a, {
+        severity: classifyAlarm(a),
+        accountName: next() < 0.3 ? stringOf(next) : null,
+        signIns,
+      });
+      expect({ case: i, problems: problems(card) }).toEqual({ case: i, problems: [] });
+    }
+  });
+});
