@@ -1,11 +1,23 @@
 // The CDK app behind `npx cdk deploy`: one SignInsStack configured from context (README "Deploy").
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { type ContextKey, readContext } from './context';
+import { type AppSettings, ContextError, type ContextKey, readContext } from './context';
 import { SignInsStack } from './signins-stack';
 
 const app = new App();
-const settings = readContext((key: ContextKey) => app.node.tryGetContext(key));
+
+let settings: AppSettings;
+try {
+  settings = readContext(
+    (key: ContextKey) => app.node.tryGetContext(key),
+    Object.keys(app.node.getAllContext()),
+  );
+} catch (error) {
+  // A user's mistake is one line and exit 1, not a stack trace from the CDK CLI.
+  if (!(error instanceof ContextError)) throw error;
+  process.stderr.write(`signins: ${error.message}\n`);
+  process.exit(1);
+}
 
 new SignInsStack(app, settings.stackName, {
   ...settings.stackProps,

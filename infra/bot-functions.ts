@@ -1,7 +1,5 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -14,7 +12,9 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { HEALTH_ENV } from '../shared/env-keys';
 import { HANDLERS } from '../shared/handlers';
+import { FUNCTION_TIMEOUT_SECONDS } from '../shared/timeouts';
 
 const REPO_ROOT = path.join(__dirname, '..');
 
@@ -34,6 +34,7 @@ const BUNDLING: nodejs.BundlingOptions = {
 export interface BotFunctionsProps {
   readonly table: dynamodb.ITable;
   readonly slackSecret: secretsmanager.ISecret;
+  /** Where the worker and the sweeper publish alerts nobody could post to Slack. */
   readonly escalationTopic: sns.ITopic;
   /** Environment shared by the three functions (names from shared/env-keys.ts). */
   readonly environment: Readonly<Record<string, string>>;
@@ -88,7 +89,7 @@ export class BotFunctions extends Construct {
       handler: HANDLERS.eventsWorker,
       description: 'signins: alarm notifications and CloudTrail sign-in records to Slack',
       memorySize: 512,
-      timeout: Duration.seconds(60),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.eventsWorker),
       usesTable: true,
     });
     // SNS and CloudWatch Logs invoke asynchronously: after Lambda's two retries the event goes to the queue.
@@ -96,19 +97,7 @@ export class BotFunctions extends Construct {
       retryAttempts: 2,
       onFailure: new destinations.SqsDestination(this.eventsWorkerFailures),
     });
-    // A sign-in that could not be delivered to Slack is worth a page: tell the escalation topic.
-    new cloudwatch.Alarm(this, 'EventsWorkerFailuresAlarm', {
-      alarmDescription:
-        'signins: sign-in events the worker failed to handle are waiting in its failure queue',
-      metric: this.eventsWorkerFailures.metricApproximateNumberOfMessagesVisible({
-        statistic: cloudwatch.Stats.MAXIMUM,
-        period: Duration.minutes(5),
-      }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new actions.SnsAction(props.escalationTopic));
+    // Its alarm (a non-empty queue) is one of the pipeline-health alarms (infra/health-alarms.ts).
 
     // Slack gives up after 3 s and Bolt on Lambda answers only once the listener is done, cold start included.
     // Lambda allots CPU in proportion to memory: at 1024 MB loading the bundle, reading the secret and running
@@ -117,7 +106,7 @@ export class BotFunctions extends Construct {
       handler: HANDLERS.slackIngress,
       description: 'signins: Slack events, interactivity and the /signins command',
       memorySize: 1024,
-      timeout: Duration.seconds(10),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.slackIngress),
       // Reads only the Slack secret until the responder listeners arrive.
       usesTable: false,
     });
@@ -129,7 +118,7 @@ export class BotFunctions extends Construct {
       description: 'signins: alert timeouts, expiries and retries, every minute',
       memorySize: 512,
       // Shorter than the schedule, so runs do not pile up.
-      timeout: Duration.seconds(50),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.sweeper),
       usesTable: true,
     });
     // A failed tick is superseded by the next one a minute later: no retries.
@@ -139,6 +128,14 @@ export class BotFunctions extends Construct {
       schedule: events.Schedule.rate(Duration.minutes(1)),
       targets: [new targets.LambdaFunction(this.sweeper, { retryAttempts: 0 })],
     });
+
+    // `signins redrive` and the health checks find the failure queue through the functions' environment.
+    for (const fn of [this.eventsWorker, this.slackIngress, this.sweeper]) {
+      fn.addEnvironment(HEALTH_ENV.failureQueueUrl, this.eventsWorkerFailures.queueUrl);
+    }
+    // Give-ups and escalations (issue 6, item 6): the worker and the sweeper post, so both may escalate.
+    props.escalationTopic.grantPublish(this.eventsWorker);
+    props.escalationTopic.grantPublish(this.sweeper);
   }
 
   private botFunction(id: string, props: BotFunctionsProps, spec: FunctionSpec): nodejs.NodejsFunction {
@@ -168,8 +165,7 @@ export class BotFunctions extends Construct {
       environment: { ...props.environment },
       bundling: BUNDLING,
     });
-    // Only what the code calls. Nothing publishes to the escalation topic yet: the responder workflow that
-    // escalates will grant sns:Publish to the function that does it.
+    // Only what the code calls.
     if (spec.usesTable) props.table.grant(fn, ...TABLE_ACTIONS);
     props.slackSecret.grantRead(fn);
     return fn;

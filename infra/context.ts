@@ -1,5 +1,7 @@
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_DEAD_MAN_HOURS } from './health-alarms';
+import { RoutingError, routingValue } from './routing-value';
 import type { SignInsStackProps } from './signins-stack';
 
 /** The `-c key=value` settings infra/app.ts understands (README "Deploy" lists them). */
@@ -19,6 +21,7 @@ export const CONTEXT_KEYS = [
   'writeOnlyEvents',
   'logRetentionDays',
   'existingSecret',
+  'deadManHours',
 ] as const;
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
@@ -27,9 +30,53 @@ export interface AppSettings {
   readonly stackProps: Pick<SignInsStackProps, 'alerts' | 'existingSecret'>;
 }
 
+/** A setting the user got wrong: infra/app.ts prints its message as one line and exits 1. */
 export class ContextError extends Error {
   override readonly name = 'ContextError';
 }
+
+// Keys the CDK CLI and aws-cdk-lib put in the context themselves (feature flags, `aws:cdk:*`, lookups cached in
+// cdk.context.json such as `availability-zones:account=…`, cdk.json's `cli-telemetry`): never a user's typo.
+const isCdkOwnKey = (key: string): boolean =>
+  key.includes(':') ||
+  key.startsWith('@') ||
+  key.startsWith('aws') ||
+  key.startsWith('cdk') ||
+  ['cli-telemetry', 'acknowledged-issue-numbers'].includes(key);
+
+/** Edit distance, to suggest `channel` for `chanel`. */
+const distance = (a: string, b: string): number => {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
+      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost);
+    }
+    row = next;
+  }
+  return row[b.length] ?? 0;
+};
+
+const checkKnownKeys = (given: readonly string[]): void => {
+  const unknown = given.filter(
+    (key) => !isCdkOwnKey(key) && !(CONTEXT_KEYS as readonly string[]).includes(key),
+  );
+  const [first] = unknown;
+  if (first === undefined) return;
+  const closest = [...CONTEXT_KEYS].sort((a, b) => distance(first, a) - distance(first, b))[0] as string;
+  const hint = distance(first, closest) <= 3 ? ` (did you mean "${closest}"?)` : '';
+  throw new ContextError(
+    `unknown context key "${first}"${hint}; the keys are: ${CONTEXT_KEYS.join(', ')} (README "Deploy")`,
+  );
+};
+
+// Deliberately loose (SNS sends a confirmation mail anyway): one @, no spaces, a dot in the domain.
+const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
+// E.164: a plus sign, then up to 15 digits, the first not 0 (SNS refuses other forms at deploy time).
+const E164 = /^\+[1-9]\d{1,14}$/;
+// Alarm and filter names, metric names and IAM ARN patterns are built from it.
+const PREFIX = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
 
 /** Comma-separated list; `undefined` when empty, so no empty subscription list is set. */
 const list = (value: string | undefined): string[] | undefined => {
@@ -38,6 +85,12 @@ const list = (value: string | undefined): string[] | undefined => {
     .map((s) => s.trim())
     .filter(Boolean);
   return items?.length ? items : undefined;
+};
+
+const checked = (key: ContextKey, items: string[] | undefined, pattern: RegExp, what: string) => {
+  const bad = items?.find((item) => !pattern.test(item));
+  if (bad !== undefined) throw new ContextError(`${key}: "${bad}" is not ${what}`);
+  return items;
 };
 
 const retentionDaysEnum = (key: string, value: number | undefined): logs.RetentionDays | undefined => {
@@ -49,8 +102,15 @@ const retentionDaysEnum = (key: string, value: number | undefined): logs.Retenti
   return value as logs.RetentionDays;
 };
 
-/** Reads the app's context (`cdk.json` or `-c key=value`) into stack props, failing with a clear message. */
-export const readContext = (get: (key: ContextKey) => unknown): AppSettings => {
+/**
+ * Reads the app's context (`cdk.json` or `-c key=value`) into stack props, failing with a clear ContextError.
+ * `givenKeys` are all the keys in the context, to catch typos such as `-c chanel=…`.
+ */
+export const readContext = (
+  get: (key: ContextKey) => unknown,
+  givenKeys: readonly string[] = [],
+): AppSettings => {
+  checkKnownKeys(givenKeys);
   const text = (key: ContextKey): string | undefined => {
     const value = get(key);
     if (value === undefined || value === null || value === '') return undefined;
@@ -63,19 +123,51 @@ export const readContext = (get: (key: ContextKey) => unknown): AppSettings => {
     if (value === 'true') return true;
     throw new ContextError(`${key} must be true or false, got "${value}"`);
   };
-  const int = (key: ContextKey): number | undefined => {
+  const int = (key: ContextKey, range?: { min: number; max: number }): number | undefined => {
     const value = text(key);
     if (value === undefined) return undefined;
-    if (!/^\d+$/.test(value)) throw new ContextError(`${key} must be a whole number, got "${value}"`);
-    return Number(value);
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || (range && (n < range.min || n > range.max))) {
+      const bounds = range ? ` from ${range.min} to ${range.max}` : '';
+      throw new ContextError(`${key} must be a whole number${bounds}, got "${value}"`);
+    }
+    return n;
   };
+  const emails = (key: ContextKey) => checked(key, list(text(key)), EMAIL, 'an e-mail address');
+  const phones = (key: ContextKey) =>
+    checked(key, list(text(key)), E164, 'a phone number in E.164 form, such as +15555550123');
 
   const channel = text('channel');
   if (channel === undefined) {
     throw new ContextError('Set the Slack channel ID to post to: npx cdk deploy -c channel=C0123ABCD');
   }
-  const alarmEmails = list(text('alarmEmail'));
-  const rootSms = list(text('rootSmsNumber'));
+  let routing: string | undefined;
+  try {
+    routing = routingValue(text('routing'));
+  } catch (error) {
+    if (error instanceof RoutingError) throw new ContextError(error.message, { cause: error });
+    throw error;
+  }
+  const namePrefix = text('alarmNamePrefix');
+  if (namePrefix !== undefined && !PREFIX.test(namePrefix)) {
+    throw new ContextError(
+      `alarmNamePrefix must be 1–40 letters, digits, '.', '_' or '-' (starting with a letter or digit), got "${namePrefix}"`,
+    );
+  }
+  const existingLogGroup = text('existingLogGroup');
+  const organizationTrail = bool('organizationTrail');
+  const organizationId = text('organizationId');
+  if (organizationTrail && existingLogGroup !== undefined) {
+    throw new ContextError('organizationTrail creates a trail; it cannot be combined with existingLogGroup');
+  }
+  if (organizationTrail && organizationId === undefined) {
+    throw new ContextError(
+      'organizationTrail=true needs organizationId (o-…): -c organizationId=o-a1b2c3d4e5',
+    );
+  }
+
+  const alarmEmails = emails('alarmEmail');
+  const rootSms = phones('rootSmsNumber');
   const all = { emails: alarmEmails };
 
   return {
@@ -84,17 +176,18 @@ export const readContext = (get: (key: ContextKey) => unknown): AppSettings => {
       existingSecret: text('existingSecret'),
       alerts: {
         slackChannel: channel,
-        routing: text('routing'),
+        routing,
         retentionDays: int('retentionDays'),
+        deadManHours: int('deadManHours', { min: 1, max: 24 }) ?? DEFAULT_DEAD_MAN_HOURS,
         trail: {
-          existingLogGroupName: text('existingLogGroup'),
-          organizationTrail: bool('organizationTrail'),
-          organizationId: text('organizationId'),
+          existingLogGroupName: existingLogGroup,
+          organizationTrail,
+          organizationId,
           managementEvents: bool('writeOnlyEvents') ? cloudtrail.ReadWriteType.WRITE_ONLY : undefined,
           logRetention: retentionDaysEnum('logRetentionDays', int('logRetentionDays')),
         },
         alarms: {
-          namePrefix: text('alarmNamePrefix'),
+          namePrefix,
           // As in the seeds: mail for all four alarms, SMS also for root successes.
           recipients: {
             'signin-console-success-root': { emails: alarmEmails, smsNumbers: rootSms },
@@ -103,9 +196,10 @@ export const readContext = (get: (key: ContextKey) => unknown): AppSettings => {
             'signin-console-failure-iam': all,
           },
         },
+        // Escalations and pipeline health reach the alarms' people unless told otherwise (issue 6, item 6).
         escalationRecipients: {
-          emails: list(text('escalationEmail')),
-          smsNumbers: list(text('escalationSms')),
+          emails: emails('escalationEmail') ?? alarmEmails,
+          smsNumbers: phones('escalationSms') ?? rootSms,
         },
       },
     },

@@ -3,7 +3,12 @@
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
+import { alarmNamePatterns } from './health-check-permissions';
 import type { SignInAlerts } from './signin-alerts';
+
+/** An ARN in this stack's account and region as cdk-nag writes it in a finding id. */
+const nagArn = (service: string, resource: string, region = '<AWS::Region>'): string =>
+  `arn:<AWS::Partition>:${service}:${region}:<AWS::AccountId>:${resource}`;
 
 /** `<LogicalId.Arn>` as cdk-nag writes a resource ARN reference in a finding id. */
 const arnRef = (element: IConstruct): string => {
@@ -44,5 +49,50 @@ export const applyNagSuppressions = (alerts: SignInAlerts): void => {
         "Table.grant covers the table's own GSIs (byTime, pending), which the bot queries; the wildcard is " +
         'limited to indexes of this one table, and the actions to GetItem, PutItem, UpdateItem and Query.',
     });
+  }
+
+  // Publishing to the escalation topic: Topic.grantPublish adds the key's kms:GenerateDataKey* for that one key.
+  const keyActions = 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]';
+  for (const fn of [alerts.functions.eventsWorker, alerts.functions.sweeper]) {
+    if (!fn.role) continue;
+    Validations.of(fn.role).acknowledge({
+      id: keyActions,
+      reason:
+        'Publishing to the KMS-encrypted escalation topic needs GenerateDataKey* (GenerateDataKey and ' +
+        'GenerateDataKeyWithoutPlaintext) on the one key of this stack’s topics; no other key is granted.',
+    });
+  }
+
+  // The sweeper's hourly health checks (signins doctor's checks): read-only calls, as narrow as each service allows.
+  const sweeperRole = alerts.functions.sweeper.role;
+  if (sweeperRole) {
+    const wildcards: [string, string][] = [
+      ['Resource::*', 'cloudtrail:DescribeTrails has no resource-level permissions; it is read-only.'],
+      [
+        `Resource::${nagArn('logs', 'log-group:*')}`,
+        'logs:DescribeLogGroups lists log groups and takes no narrower resource than all of this region’s.',
+      ],
+      ...alarmNamePatterns(alerts.namePrefix).map((pattern): [string, string] => [
+        `Resource::${nagArn('cloudwatch', `alarm:${pattern}`)}`,
+        'DescribeAlarms and DescribeAlarmHistory on the alarms of this installation only (their shared name prefix).',
+      ]),
+    ];
+    if (!alerts.trail.trail) {
+      wildcards.push([
+        `Resource::${nagArn('logs', `log-group:${alerts.trail.logGroup.logGroupName}:*`)}`,
+        'the ARN of an imported log group ends in :* (its log streams); it names that one log group.',
+      ]);
+      wildcards.push([
+        `Resource::${nagArn('cloudtrail', 'trail/*', '*')}`,
+        'With an existing log group the trail that feeds it is not known at deploy time and may live in any ' +
+          'region (multi-region trails have a home region); GetTrailStatus is read-only.',
+      ]);
+    }
+    for (const [finding, reason] of wildcards) {
+      Validations.of(sweeperRole).acknowledge({
+        id: `AwsSolutions-IAM5[${finding}]`,
+        reason: `Read-only health checks (README "When something breaks"): ${reason}`,
+      });
+    }
   }
 };

@@ -6,7 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { METRIC_NAMESPACE, SIGNIN_ALARMS, type SignInAlarmDefinition } from '../shared/alarms';
-import { createNotificationTopic, type NotificationRecipients } from './topics';
+import { withPrefix } from './names';
+import { allowAlarmsToPublish, createNotificationTopic, type NotificationRecipients } from './topics';
 
 /** The seeds' alarm names: signin-console-{success,failure}-{root,iam}. */
 export type SignInAlarmName =
@@ -20,8 +21,8 @@ export interface SignInAlarmsOptions {
    */
   readonly recipients?: Partial<Record<SignInAlarmName, NotificationRecipients>>;
   /**
-   * Prefix for alarm and metric filter names (`<prefix>-signin-console-…`), for a second copy in one account or
-   * when the seeds' hand-made filters of the same name still exist on the log group.
+   * Prefix for alarm, metric filter and metric names (`<prefix>-signin-console-…`, `<prefix>-ConsoleSignin…`), for
+   * a second copy in one account or when the seeds' hand-made filters of the same name still exist on the log group.
    * @default - no prefix: names exactly as in the seeds
    */
   readonly namePrefix?: string;
@@ -58,16 +59,15 @@ export class SignInAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: SignInAlarmsProps) {
     super(scope, id);
-    const prefixed = (name: string): string => (props.namePrefix ? `${props.namePrefix}-${name}` : name);
-
     this.alarms = SIGNIN_ALARMS.map((definition) => {
-      const name = prefixed(definition.name);
+      const name = withPrefix(props.namePrefix, definition.name);
       const metricFilter = new logs.MetricFilter(this, `${definition.name}-filter`, {
         logGroup: props.logGroup,
         filterName: name,
         filterPattern: logs.FilterPattern.literal(definition.filterPattern),
         metricNamespace: props.metricNamespace ?? METRIC_NAMESPACE,
-        metricName: definition.metricName,
+        // Prefixed too: two copies in one account must not count (and alarm on) each other's sign-ins.
+        metricName: withPrefix(props.namePrefix, definition.metricName),
         metricValue: '1',
         // A default value (which rules out dimensions) keeps quiet periods at 0, so the alarm is OK, not grey.
         defaultValue: 0,
@@ -92,6 +92,7 @@ export class SignInAlarms extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       alarm.addAlarmAction(new actions.SnsAction(topic));
+      allowAlarmsToPublish(topic, [name]);
       return { definition, metricFilter, alarm, topic };
     });
   }

@@ -5,11 +5,15 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { SIGNIN_SUBSCRIPTION_PATTERN } from '../shared/alarms';
-import { ENV } from '../shared/env-keys';
-import { describeRoutingError, routingSchema } from '../shared/routing';
+import { ENV, HEALTH_ENV } from '../shared/env-keys';
+import { WORKER_SUBSCRIPTION_PATTERN } from '../shared/health-alarms';
+import { BOT_METRIC_NAMESPACE } from '../shared/metrics';
 import { BotFunctions } from './bot-functions';
+import { PipelineHealthAlarms } from './health-alarms';
+import { healthCheckStatements } from './health-check-permissions';
 import { applyNagSuppressions } from './nag-suppressions';
+import { metricsServiceName, withPrefix } from './names';
+import { type RoutingInput, routingValue } from './routing-value';
 import { SignInAlarms, type SignInAlarmsOptions } from './signin-alarms';
 import { BotState } from './state';
 import { createNotificationTopic, createTopicKey, type NotificationRecipients } from './topics';
@@ -22,7 +26,7 @@ export interface SignInAlertsProps {
    * Routing rules (README "Routing"), as a JSON string or an object; passed to the bot as SIGNINS_ROUTING.
    * @default - none: every alert goes to `slackChannel`
    */
-  readonly routing?: string | Readonly<Record<string, unknown>>;
+  readonly routing?: RoutingInput;
   /**
    * Days a stored sign-in is kept for queries (SIGNINS_RETENTION_DAYS; DynamoDB TTL deletes it afterwards).
    * @default 90
@@ -39,10 +43,16 @@ export interface SignInAlertsProps {
    */
   readonly alarms?: SignInAlarmsOptions;
   /**
-   * People the escalation topic notifies when the bot escalates an unanswered alert.
+   * People the escalation topic (alerts the bot could not post, escalations) and the pipeline-health topic notify
+   * directly, so that they hear of a broken pipeline without the bot.
    * @default - no subscriptions; subscribe later in the console if needed
    */
   readonly escalationRecipients?: NotificationRecipients;
+  /**
+   * Consecutive hours without any event reaching the trail's log group before the dead-man alarm fires (1–24).
+   * @default 6
+   */
+  readonly deadManHours?: number;
   /**
    * Existing secret with the Slack credentials (JSON keys botToken and signingSecret).
    * @default - a new secret; put its value after the first deploy
@@ -55,21 +65,6 @@ export interface SignInAlertsProps {
   readonly functionLogRetention?: logs.RetentionDays;
 }
 
-// Checked with the bot's own schema at synth time, so a typo fails the deploy, not every invocation.
-const routingValue = (routing: SignInAlertsProps['routing']): string | undefined => {
-  if (routing === undefined) return undefined;
-  const text = typeof routing === 'string' ? routing : JSON.stringify(routing);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`routing must be JSON: ${(error as Error).message}`, { cause: error });
-  }
-  const parsed = routingSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`routing is invalid ${describeRoutingError(parsed.error)}`);
-  return text;
-};
-
 /**
  * AWS console sign-in alerts: the CloudTrail → CloudWatch Logs pipeline, the seeds' four alarms and their topics,
  * and the Slack bot (functions, table, secret, escalation topic) that turns them into Slack messages.
@@ -80,6 +75,12 @@ export class SignInAlerts extends Construct {
   readonly state: BotState;
   readonly functions: BotFunctions;
   readonly escalationTopic: sns.Topic;
+  /** Every pipeline-health alarm notifies it; the worker turns it into a critical card, SNS mails and texts. */
+  readonly healthTopic: sns.Topic;
+  readonly health: PipelineHealthAlarms;
+  readonly subscriptionFilter: logs.SubscriptionFilter;
+  /** Prefix of this installation's alarm, filter and metric names (`alarmNamePrefix`), if any. */
+  readonly namePrefix?: string;
 
   constructor(scope: Construct, id: string, props: SignInAlertsProps) {
     super(scope, id);
@@ -102,8 +103,18 @@ export class SignInAlerts extends Construct {
       displayName: 'signins escalation',
       recipients: props.escalationRecipients,
     });
+    this.healthTopic = createNotificationTopic(this, 'HealthTopic', {
+      masterKey: topicKey,
+      displayName: 'signins pipeline health',
+      recipients: props.escalationRecipients,
+    });
     this.state = new BotState(this, 'State', { slackSecret: props.slackSecret });
 
+    const prefix = props.alarms?.namePrefix;
+    this.namePrefix = prefix;
+    const subscriptionFilterName = withPrefix(prefix, 'signins-events-worker');
+    const metricsService = metricsServiceName(prefix);
+    const trail = this.trail.trail;
     const routing = routingValue(props.routing);
     this.functions = new BotFunctions(this, 'Functions', {
       table: this.state.table,
@@ -117,18 +128,43 @@ export class SignInAlerts extends Construct {
         [ENV.escalationTopicArn]: this.escalationTopic.topicArn,
         [ENV.retentionDays]: String(retentionDays),
         ...(routing === undefined ? {} : { [ENV.routing]: routing }),
+        [HEALTH_ENV.logGroup]: this.trail.logGroup.logGroupName,
+        ...(trail === undefined ? {} : { [HEALTH_ENV.trail]: trail.trailArn }),
+        [HEALTH_ENV.alarmNamePrefix]: prefix ?? '',
+        [HEALTH_ENV.subscriptionFilter]: subscriptionFilterName,
+        [HEALTH_ENV.metricsService]: metricsService,
+        POWERTOOLS_METRICS_NAMESPACE: BOT_METRIC_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
-
-    // Alarm notifications and the raw sign-in records both reach the events worker.
-    const worker = this.functions.eventsWorker;
-    for (const { topic } of this.alarms.alarms)
-      topic.addSubscription(new snsSubscriptions.LambdaSubscription(worker));
-    new logs.SubscriptionFilter(this, 'SignInSubscription', {
+    for (const statement of healthCheckStatements(this, {
       logGroup: this.trail.logGroup,
+      trail,
+      alarmNamePrefix: prefix,
+    })) {
+      this.functions.sweeper.addToRolePolicy(statement);
+    }
+
+    // Alarm notifications, pipeline-health alarms and the raw records (sign-ins and tamper events, which become
+    // critical cards) all reach the events worker.
+    const worker = this.functions.eventsWorker;
+    for (const topic of [...this.alarms.alarms.map((a) => a.topic), this.healthTopic])
+      topic.addSubscription(new snsSubscriptions.LambdaSubscription(worker));
+    this.subscriptionFilter = new logs.SubscriptionFilter(this, 'SignInSubscription', {
+      logGroup: this.trail.logGroup,
+      filterName: subscriptionFilterName,
       destination: new logsDestinations.LambdaDestination(worker),
-      filterPattern: logs.FilterPattern.literal(SIGNIN_SUBSCRIPTION_PATTERN),
+      filterPattern: logs.FilterPattern.literal(WORKER_SUBSCRIPTION_PATTERN),
+    });
+
+    this.health = new PipelineHealthAlarms(this, 'Health', {
+      logGroup: this.trail.logGroup,
+      functions: this.functions,
+      subscriptionFilterName,
+      metricsService,
+      topic: this.healthTopic,
+      namePrefix: prefix,
+      deadManHours: props.deadManHours,
     });
 
     this.addOutputs();
@@ -153,6 +189,10 @@ export class SignInAlerts extends Construct {
       });
     }
     new CfnOutput(this, 'EscalationTopicArn', { value: this.escalationTopic.topicArn });
+    new CfnOutput(this, 'HealthTopicArn', {
+      description: 'SNS topic of the pipeline-health alarms (tampering, dead-man, bot health)',
+      value: this.healthTopic.topicArn,
+    });
     new CfnOutput(this, 'TableName', { value: this.state.table.tableName });
     if (this.trail.bucket) new CfnOutput(this, 'TrailBucketName', { value: this.trail.bucket.bucketName });
     new CfnOutput(this, 'SlackSecretArn', {

@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { alarmArn } from './names';
 
 /** Who a topic notifies besides the bot. */
 export interface NotificationRecipients {
@@ -19,28 +20,61 @@ export interface NotificationRecipients {
   readonly smsNumbers?: readonly string[];
 }
 
+const CLOUDWATCH = 'cloudwatch.amazonaws.com';
+
 /**
  * The customer-managed key for every topic of this app. CloudWatch alarms can publish only to topics whose
- * key policy lets cloudwatch.amazonaws.com use the key; the AWS-managed aws/sns key does not.
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-encryption
+ * key policy lets cloudwatch.amazonaws.com use the key; the AWS-managed aws/sns key does not. The statements
+ * that allow it are added per topic by allowAlarmsToPublish, naming the alarms.
  */
-export const createTopicKey = (scope: Construct, id: string): kms.Key => {
-  const key = new kms.Key(scope, id, {
-    description: 'Encrypts the sign-in alert and escalation SNS topics',
+export const createTopicKey = (scope: Construct, id: string): kms.Key =>
+  new kms.Key(scope, id, {
+    description: 'Encrypts the sign-in alert, pipeline-health and escalation SNS topics',
     enableKeyRotation: true,
     // The key only protects the topics, which go with the stack: schedule its deletion too (it costs $1/month).
     removalPolicy: RemovalPolicy.DESTROY,
     pendingWindow: Duration.days(7),
   });
-  key.addToResourcePolicy(
+
+/**
+ * Lets the named alarms of this account and region publish to `topic`: without it, `enforceSSL`'s topic policy
+ * replaces SNS's default one and every alarm action fails (`not authorized to perform: SNS:Publish`).
+ *
+ * - Topic policy: cloudwatch.amazonaws.com may `sns:Publish`, only for these alarms (`aws:SourceAccount`,
+ *   `aws:SourceArn`), as in https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger.
+ * - Key policy: cloudwatch.amazonaws.com may `kms:Decrypt` and `kms:GenerateDataKey*` (SNS developer guide,
+ *   "Enable compatibility between event sources from AWS services and encrypted topics"), under the same
+ *   confused-deputy conditions (https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns).
+ */
+export const allowAlarmsToPublish = (topic: sns.Topic, alarmNames: readonly string[]): void => {
+  if (alarmNames.length === 0) return;
+  const conditions = {
+    StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+    ArnLike: { 'aws:SourceArn': alarmNames.map((name) => alarmArn(topic, name)) },
+  };
+  topic.addToResourcePolicy(
     new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
+      sid: 'AllowTheseAlarmsToPublish',
+      principals: [new iam.ServicePrincipal(CLOUDWATCH)],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions,
     }),
   );
-  return key;
+  const key = topic.masterKey;
+  if (!(key instanceof kms.Key)) {
+    throw new Error(
+      `${topic.node.path}: alarms need a key whose policy this stack owns (see createTopicKey)`,
+    );
+  }
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(CLOUDWATCH)],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions,
+    }),
+  );
 };
 
 export interface NotificationTopicProps {

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { SIGNIN_SUBSCRIPTION_PATTERN } from '../../shared/alarms';
+import { WORKER_SUBSCRIPTION_PATTERN } from '../../shared/health-alarms';
 import { arnOf, type BuiltStack, buildStack, ref } from './stacks';
 
 // Written out here, not imported, so a change to shared/alarms.ts has to be made on purpose.
@@ -140,14 +140,14 @@ describe('alarm topics', () => {
 });
 
 describe('subscription filter', () => {
-  it('sends sign-in records from the trail log group to the events worker', () => {
+  it('sends sign-in and tamper records from the trail log group to the events worker', () => {
     const worker = built.stack.alerts.functions.eventsWorker;
     built.template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
       LogGroupName: ref(built.stack.alerts.trail.logGroup),
-      FilterPattern: SIGNIN_SUBSCRIPTION_PATTERN,
+      FilterName: 'signins-events-worker',
+      FilterPattern: WORKER_SUBSCRIPTION_PATTERN,
       DestinationArn: arnOf(worker),
     });
-    expect(SIGNIN_SUBSCRIPTION_PATTERN).toBe('{ $.eventSource = "signin.amazonaws.com" }');
     built.template.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       FunctionName: arnOf(worker),
@@ -175,19 +175,6 @@ describe('escalation topic', () => {
       Endpoint: '+15555550199',
     });
   });
-
-  it('hears when sign-in events the worker could not handle are waiting in its failure queue', () => {
-    built.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [
-        {
-          Name: 'QueueName',
-          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('EventsWorkerFailures'), 'QueueName'] },
-        },
-      ],
-      AlarmActions: [ref(built.stack.alerts.escalationTopic)],
-    });
   });
 });
 

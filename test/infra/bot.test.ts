@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { ENV } from '../../shared/env-keys';
+import { ENV, HEALTH_ENV } from '../../shared/env-keys';
 import { BY_TIME_INDEX, PENDING_INDEX, TABLE_KEYS } from '../../shared/table-schema';
 import {
   actionsOf,
@@ -66,6 +66,15 @@ describe('functions', () => {
         [ENV.routing]: JSON.stringify({ channels: { critical: 'C0SECOPS' } }),
         [ENV.escalationTopicArn]: ref(built.stack.alerts.escalationTopic),
         [ENV.retentionDays]: '30',
+        [HEALTH_ENV.logGroup]: ref(built.stack.alerts.trail.logGroup),
+        [HEALTH_ENV.trail]: arnOf(
+          built.stack.alerts.trail.trail as NonNullable<typeof built.stack.alerts.trail.trail>,
+        ),
+        [HEALTH_ENV.alarmNamePrefix]: '',
+        [HEALTH_ENV.subscriptionFilter]: 'signins-events-worker',
+        [HEALTH_ENV.failureQueueUrl]: ref(built.stack.alerts.functions.eventsWorkerFailures),
+        [HEALTH_ENV.metricsService]: 'signins',
+        POWERTOOLS_METRICS_NAMESPACE: 'signins',
         NODE_OPTIONS: '--enable-source-maps',
       });
     },
@@ -184,11 +193,51 @@ describe('permissions', () => {
     expect(actions).toContain('secretsmanager:GetSecretValue');
   });
 
-  it('no function may publish anywhere yet: escalation arrives with the responder workflow', () => {
-    for (const fn of Object.values(functions)) {
-      const actions = statementsOfRole(built.template, roleId(fn)).flatMap(actionsOf);
-      expect(actions.filter((a) => a.startsWith('sns:'))).toEqual([]);
+  it('the worker and the sweeper may publish to the escalation topic (and use its key), the ingress nowhere', () => {
+    const topic = ref(built.stack.alerts.escalationTopic);
+    const key = built.stack.alerts.escalationTopic.masterKey as NonNullable<
+      typeof built.stack.alerts.escalationTopic.masterKey
+    >;
+    for (const name of ['worker', 'sweeper'] as const) {
+      const statements = statementsOfRole(built.template, roleId(functions[name]));
+      const publish = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('sns:')));
+      expect(publish).toEqual([
+        expect.objectContaining({ Effect: 'Allow', Action: 'sns:Publish', Resource: topic }),
+      ]);
+      const kms = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
+      expect(kms.map((s) => s.Resource)).toEqual([arnOf(key)]);
+      expect(kms.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
     }
+    const ingress = statementsOfRole(built.template, roleId(functions.ingress)).flatMap(actionsOf);
+    expect(ingress.filter((a) => a.startsWith('sns:') || a.startsWith('kms:'))).toEqual([]);
+  });
+
+  it('only the sweeper may read what the health checks read, and nothing it could change', () => {
+    const readOnly = /^(cloudtrail:(GetTrailStatus|DescribeTrails)|logs:Describe\w+|cloudwatch:Describe\w+)$/;
+    const health = (name: 'worker' | 'ingress' | 'sweeper') =>
+      statementsOfRole(built.template, roleId(functions[name]))
+        .flatMap(actionsOf)
+        .filter((a) => /^(cloudtrail|cloudwatch):|^logs:Describe/.test(a));
+    expect(health('worker')).toEqual([]);
+    expect(health('ingress')).toEqual([]);
+    expect(health('sweeper').sort()).toEqual(
+      [
+        'cloudtrail:DescribeTrails',
+        'cloudtrail:GetTrailStatus',
+        'cloudwatch:DescribeAlarmHistory',
+        'cloudwatch:DescribeAlarms',
+        'logs:DescribeLogGroups',
+        'logs:DescribeMetricFilters',
+        'logs:DescribeSubscriptionFilters',
+      ].sort(),
+    );
+    expect(health('sweeper').every((a) => readOnly.test(a))).toBe(true);
+    const trailStatus = statementsOfRole(built.template, roleId(functions.sweeper)).find((s) =>
+      actionsOf(s).includes('cloudtrail:GetTrailStatus'),
+    );
+    expect(trailStatus?.Resource).toEqual(
+      arnOf(built.stack.alerts.trail.trail as NonNullable<typeof built.stack.alerts.trail.trail>),
+    );
   });
 });
 

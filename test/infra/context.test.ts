@@ -44,7 +44,9 @@ describe('app context', () => {
         writeOnlyEvents: 'true',
       }),
     );
-    const json = readContext(from({ channel: 'C1', organizationTrail: true, logRetentionDays: 30 }));
+    const json = readContext(
+      from({ channel: 'C1', organizationTrail: true, organizationId: 'o-abc', logRetentionDays: 30 }),
+    );
     expect(cli.stackProps.alerts.trail).toMatchObject({
       organizationTrail: true,
       organizationId: 'o-abc',
@@ -55,10 +57,13 @@ describe('app context', () => {
   });
 
   it('passes routing rules through as JSON, from a string or a cdk.json object', () => {
-    expect(readContext(from({ channel: 'C1', routing: '{"a":1}' })).stackProps.alerts.routing).toBe(
-      '{"a":1}',
+    const rules = { channels: { critical: 'C0SECOPS' } };
+    expect(
+      readContext(from({ channel: 'C1', routing: JSON.stringify(rules) })).stackProps.alerts.routing,
+    ).toBe(JSON.stringify(rules));
+    expect(readContext(from({ channel: 'C1', routing: rules })).stackProps.alerts.routing).toBe(
+      JSON.stringify(rules),
     );
-    expect(readContext(from({ channel: 'C1', routing: { a: 1 } })).stackProps.alerts.routing).toBe('{"a":1}');
   });
 
   it('refuses routing the bot would refuse, at synth time', () => {
@@ -78,6 +83,7 @@ describe('app context', () => {
     expect(stackProps.existingSecret).toBeUndefined();
     expect(stackProps.alerts.trail?.existingLogGroupName).toBeUndefined();
     expect(stackProps.alerts.escalationRecipients).toEqual({ emails: undefined, smsNumbers: undefined });
+    expect(stackProps.alerts.deadManHours).toBe(6);
   });
 });
 

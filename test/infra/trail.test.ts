@@ -82,11 +82,11 @@ describe('an existing log group', () => {
     expect(Object.keys(built.template.findResources('AWS::Logs::LogGroup'))).toHaveLength(3);
   });
 
-  it('attaches the metric filters and the subscription filter to that log group', () => {
+  it('attaches the sign-in and tamper metric filters and the subscription filter to that log group', () => {
     const onExisting = { LogGroupName: 'aws-cloudtrail-logs-123456789012' };
     expect(
       Object.keys(built.template.findResources('AWS::Logs::MetricFilter', { Properties: onExisting })),
-    ).toHaveLength(4);
+    ).toHaveLength(6);
     built.template.hasResourceProperties('AWS::Logs::SubscriptionFilter', onExisting);
   });
 });

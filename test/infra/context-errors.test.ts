@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { type ContextKey, readContext } from '../../infra/context';
+
+const from =
+  (values: Record<string, unknown>) =>
+  (key: ContextKey): unknown =>
+    values[key];
+const read = (values: Record<string, unknown>) => readContext(from(values), Object.keys(values));
+
+describe('context mistakes are refused at synth, by name', () => {
+  it.each([
+    [
+      { channel: 'C1', alarmEmail: 'sec@example.com, not-an-address' },
+      /alarmEmail: "not-an-address" is not an e-mail/,
+    ],
+    [{ channel: 'C1', escalationEmail: 'oncall at example.com' }, /escalationEmail: .* is not an e-mail/],
+    [
+      { channel: 'C1', rootSmsNumber: '555-0123' },
+      /rootSmsNumber: "555-0123" is not a phone number in E\.164/,
+    ],
+    [{ channel: 'C1', escalationSms: '+0123' }, /escalationSms/],
+    [{ channel: 'C1', deadManHours: '0' }, /deadManHours must be a whole number from 1 to 24/],
+    [{ channel: 'C1', deadManHours: '25' }, /deadManHours/],
+    [{ channel: 'C1', deadManHours: '2.5' }, /deadManHours/],
+    [{ channel: 'C1', routing: '{"post":["urgent"]}' }, /routing is invalid at post\.0/],
+    [{ channel: 'C1', routing: '{"channels": ' }, /routing must be JSON/],
+    [{ channel: 'C1', organizationTrail: 'true' }, /needs organizationId/],
+    [
+      { channel: 'C1', organizationTrail: true, organizationId: 'o-1', existingLogGroup: 'lg' },
+      /cannot be combined/,
+    ],
+    [{ channel: 'C1', alarmNamePrefix: 'prod env' }, /alarmNamePrefix must be/],
+    [{ chanel: 'C1' }, /unknown context key "chanel" \(did you mean "channel"\?\)/],
+    [
+      { channel: 'C1', deadmanHours: 3 },
+      /unknown context key "deadmanHours" \(did you mean "deadManHours"\?\)/,
+    ],
+  ])('%j', (values, message) => {
+    expect(() => read(values)).toThrow(message);
+  });
+
+  it("ignores the keys CDK itself puts in the context (feature flags, aws:cdk:*, cached lookups, cdk.json's own)", () => {
+    const settings = read({
+      channel: 'C1',
+      'aws:cdk:bundling-stacks': [],
+      'aws:cdk:enable-path-metadata': true,
+      '@aws-cdk/core:checkSecretUsage': true,
+      'cli-telemetry': false,
+      'acknowledged-issue-numbers': [],
+      'availability-zones:account=123456789012:region=eu-west-1': ['eu-west-1a'],
+    });
+    expect(settings.stackProps.alerts.slackChannel).toBe('C1');
+  });
+
+  it('mails and texts escalations and pipeline health to the alarm people unless told otherwise', () => {
+    const defaults = read({ channel: 'C1', alarmEmail: 'sec@example.com', rootSmsNumber: '+15555550123' });
+    expect(defaults.stackProps.alerts.escalationRecipients).toEqual({
+      emails: ['sec@example.com'],
+      smsNumbers: ['+15555550123'],
+    });
+    const own = read({
+      channel: 'C1',
+      alarmEmail: 'sec@example.com',
+      rootSmsNumber: '+15555550123',
+      escalationEmail: 'oncall@example.com',
+      escalationSms: '+15555550199',
+    });
+    expect(own.stackProps.alerts.escalationRecipients).toEqual({
+      emails: ['oncall@example.com'],
+      smsNumbers: ['+15555550199'],
+    });
+  });
+
+  it('reads deadManHours from the command line or cdk.json', () => {
+    expect(read({ channel: 'C1', deadManHours: '12' }).stackProps.alerts.deadManHours).toBe(12);
+    expect(read({ channel: 'C1', deadManHours: 1 }).stackProps.alerts.deadManHours).toBe(1);
+  });
+});
+
+describe('infra/app.ts with a wrong context', () => {
+  const repo = path.join(__dirname, '..', '..');
+  // How the CDK CLI hands `-c key=value` to the app.
+  const synth = (context: Record<string, unknown>) =>
+    spawnSync(process.execPath, [require.resolve('tsx/cli'), 'infra/app.ts'], {
+      cwd: repo,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CDK_CONTEXT_JSON: JSON.stringify(context) },
+    });
+
+  it.each([
+    ['no channel', {}, /^signins: Set the Slack channel ID to post to: npx cdk deploy -c channel=C0123ABCD$/],
+    [
+      'a typo in a key',
+      { chanel: 'C1' },
+      /^signins: unknown context key "chanel" \(did you mean "channel"\?\)/,
+    ],
+    [
+      'a retention CloudWatch Logs refuses',
+      { channel: 'C1', logRetentionDays: '31' },
+      /^signins: logRetentionDays/,
+    ],
+    [
+      'routing the bot refuses',
+      { channel: 'C1', routing: '{"post":["urgent"]}' },
+      /^signins: routing is invalid/,
+    ],
+    ['a phone number not in E.164', { channel: 'C1', rootSmsNumber: '0123' }, /^signins: rootSmsNumber/],
+    ['a bad e-mail address', { channel: 'C1', alarmEmail: 'security' }, /^signins: alarmEmail/],
+    ['a dead-man period out of range', { channel: 'C1', deadManHours: '48' }, /^signins: deadManHours/],
+  ])('%s: one line on stderr, no stack trace, exit 1', (_case, context, message) => {
+    const result = synth(context);
+    const lines = result.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('npm warn'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.status).toBe(1);
+  });
+});
