@@ -184,7 +184,7 @@ const textsOf = (card: SlackMessage): TextObject[] =>
 // Sequences the renderer writes itself: a date token and the CloudTrail link.
 const OURS =
   /<!date\^-?\d+\^\{date_short_pretty\} \{time_secs\}\|[-+0-9T:.Z]+>|<https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/cloudtrailv2\/home\?region=[a-z0-9-]+#\/events\/[A-Za-z0-9-]+\|View in CloudTrail>/g;
-const BIDI_OR_INVISIBLE = /[\u061C\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/;
+const BIDI_OR_INVISIBLE = /[\u061C\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
 const LONE_SURROGATE = /\p{Cs}/u;
 const CONTROL_EXCEPT_NEWLINE = /(?!\n)\p{Cc}/u;
 
