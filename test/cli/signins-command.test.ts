@@ -133,7 +133,8 @@ describe('signins replay', () => {
       args: { channel: '#aws-signins', unfurl_links: false },
     });
     const args = JSON.stringify(calls[0]?.args);
-    expect(args).toContain('&lt;!channel&gt; &lt;https://evil.example|log in again&gt; &amp;');
+    // Record text is plain_text on the card, its angle brackets replaced by look-alikes.
+    expect(args).toContain('‹!channel› ‹https://evil.example|log in again› & *bold*');
     expect(args).not.toContain('<!channel>');
     expect(args).not.toContain('<https://evil');
   });
@@ -340,8 +341,8 @@ describe('signins start', () => {
     const { code, stdout, stderr } = await run(['start']);
     expect(code).toBe(0);
     expect(stderr).toContain('dry run (no Slack credentials)');
-    expect(stdout).toContain('━━ :rotating_light: Console sign-in succeeded — root user ━━');
-    expect(stdout).toContain('User agent: <!channel> <https://evil.example|log in again> & bold');
+    expect(stdout).toContain('━━ 🚨 Console sign-in succeeded — root user ━━');
+    expect(stdout).toContain('User agent: ‹!channel› ‹https://evil.example|log in again› & *bold*');
     expect(stdout.match(/^→ #aws-signins$/gm)).toHaveLength(8);
   });
 
