@@ -61,11 +61,11 @@ const skipSpace = (text: string, from: number): number => {
   return i;
 };
 
-/** End (exclusive) of the object or array opening at `start`, or -1 when it never closes. */
-const closingOf = (text: string, start: number): number => {
+/** End (exclusive) of the object or array opening at `start`, or -1 when it does not close before `limit`. */
+const closingOf = (text: string, start: number, limit: number): number => {
   let depth = 0;
   let inString = false;
-  for (let i = start; i < text.length; i += 1) {
+  for (let i = start; i < limit; i += 1) {
     const c = text.charCodeAt(i);
     if (inString) {
       if (c === BACKSLASH) i += 1;
@@ -118,8 +118,15 @@ export const readJsonStream = (text: string): StreamEntry[] => {
   const entries: StreamEntry[] = [];
   const where = lineCounter(text);
   let pos = skipSpace(text, 0);
+  // Once a value has run to the end of the text unclosed, later values are only looked for up to the
+  // next resync point: a file of unclosed `{` lines costs one pass, not one pass per line.
+  let bounded = false;
   while (pos < text.length) {
-    const close = opensValue(text.charCodeAt(pos)) ? closingOf(text, pos) : -1;
+    const resync = resyncAfter(text, pos);
+    const close = opensValue(text.charCodeAt(pos))
+      ? closingOf(text, pos, bounded ? resync : text.length)
+      : -1;
+    if (close === -1) bounded = true;
     const whole = close === -1 ? null : parseJson(text.slice(pos, close));
     if (whole?.ok) {
       entries.push({ ok: true, value: whole.value, ...where(pos) });
@@ -128,7 +135,6 @@ export const readJsonStream = (text: string): StreamEntry[] => {
     }
     // Not a value, or a broken one: it runs to its close or to the next line that starts a value,
     // whichever comes first, so one bad value never swallows the good ones after it.
-    const resync = resyncAfter(text, pos);
     const end = close === -1 ? resync : Math.min(close, resync);
     const parsed = whole && end === close ? whole : parseJson(text.slice(pos, end).trimEnd());
     if (parsed.ok) entries.push({ ok: true, value: parsed.value, ...where(pos) });

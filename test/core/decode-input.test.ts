@@ -78,6 +78,15 @@ describe('concatenated JSON (the output of jq .Records[])', () => {
     expect(line).toBeLessThan(lineOf(text, '"eventID": "b"') - 1);
   });
 
+  it('gets through a hundred thousand unclosed values in one pass and keeps the record after them', () => {
+    const text = `${'{\n'.repeat(100_000)}${JSON.stringify(record('last'))}`;
+    const started = Date.now();
+    const items = decodeText(text);
+    expect(Date.now() - started).toBeLessThan(5000); // one pass: ~1 s; one pass per line: minutes
+    expect(ids(items)).toEqual(['last']);
+    expect(items.filter((i) => i.kind === 'rejected')).toHaveLength(100_000);
+  });
+
   it('keeps a good document followed by trailing garbage, and rejects the garbage', () => {
     const items = decodeText(`${JSON.stringify(record('kept'))}\nnot json at all`);
     expect(ids(items)).toEqual(['kept']);
