@@ -21,6 +21,13 @@ const VARIANTS: Record<string, SignInsStackProps> = {
     existingSecret: 'slack/signins',
     alerts: { slackChannel: CHANNEL, trail: { existingLogGroupName: 'aws-cloudtrail-logs' } },
   },
+  'an existing log group with a name prefix': {
+    alerts: {
+      slackChannel: CHANNEL,
+      trail: { existingLogGroupName: 'aws-cloudtrail-logs' },
+      alarms: { namePrefix: 'prod' },
+    },
+  },
   'an organization trail and secret ARN': {
     existingSecret: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-AbCdEf',
     alerts: { slackChannel: CHANNEL, trail: { organizationTrail: true, organizationId: 'o-a1b2c3d4e5' } },
