@@ -1,14 +1,17 @@
 // Every cdk-nag (AwsSolutions) finding this construct acknowledges, with why. Kept in the construct so apps that
 // embed SignInAlerts get them too. cdk-nag v3 acknowledges each finding by its exact id: RuleId[FindingId].
-import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import { alarmNamePatterns } from './health-check-permissions';
 import type { SignInAlerts } from './signin-alerts';
 
-/** An ARN in this stack's account and region as cdk-nag writes it in a finding id. */
-const nagArn = (service: string, resource: string, region = '<AWS::Region>'): string =>
-  `arn:<AWS::Partition>:${service}:${region}:<AWS::AccountId>:${resource}`;
+/** An ARN in the stack's account and region as cdk-nag writes it in a finding id (`<AWS::Region>` when unknown). */
+const nagArn = (scope: IConstruct, service: string, resource: string, region?: string): string => {
+  const stack = Stack.of(scope);
+  const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+  return `arn:${shown(stack.partition, 'Partition')}:${service}:${region ?? shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}:${resource}`;
+};
 
 /** `<LogicalId.Arn>` as cdk-nag writes a resource ARN reference in a finding id. */
 const arnRef = (element: IConstruct): string => {
@@ -69,21 +72,21 @@ export const applyNagSuppressions = (alerts: SignInAlerts): void => {
     const wildcards: [string, string][] = [
       ['Resource::*', 'cloudtrail:DescribeTrails has no resource-level permissions; it is read-only.'],
       [
-        `Resource::${nagArn('logs', 'log-group:*')}`,
+        `Resource::${nagArn(alerts, 'logs', 'log-group:*')}`,
         'logs:DescribeLogGroups lists log groups and takes no narrower resource than all of this region’s.',
       ],
       ...alarmNamePatterns(alerts.namePrefix).map((pattern): [string, string] => [
-        `Resource::${nagArn('cloudwatch', `alarm:${pattern}`)}`,
+        `Resource::${nagArn(alerts, 'cloudwatch', `alarm:${pattern}`)}`,
         'DescribeAlarms and DescribeAlarmHistory on the alarms of this installation only (their shared name prefix).',
       ]),
     ];
     if (!alerts.trail.trail) {
       wildcards.push([
-        `Resource::${nagArn('logs', `log-group:${alerts.trail.logGroup.logGroupName}:*`)}`,
+        `Resource::${nagArn(alerts, 'logs', `log-group:${alerts.trail.logGroup.logGroupName}:*`)}`,
         'the ARN of an imported log group ends in :* (its log streams); it names that one log group.',
       ]);
       wildcards.push([
-        `Resource::${nagArn('cloudtrail', 'trail/*', '*')}`,
+        `Resource::${nagArn(alerts, 'cloudtrail', 'trail/*', '*')}`,
         'With an existing log group the trail that feeds it is not known at deploy time and may live in any ' +
           'region (multi-region trails have a home region); GetTrailStatus is read-only.',
       ]);

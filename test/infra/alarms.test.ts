@@ -175,7 +175,6 @@ describe('escalation topic', () => {
       Endpoint: '+15555550199',
     });
   });
-  });
 });
 
 describe('alarm name prefix', () => {
