@@ -1,6 +1,7 @@
 import { alarmPublishProblems } from './alarm-publish-paths';
 import { buildStack } from './stacks';
 
+// biome-ignore lint/suspicious/noExplicitAny: the tests edit arbitrary template JSON to break one link at a time
 type TemplateJson = { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
 
 const VARIANTS = {
