@@ -1,15 +1,23 @@
 // Lambda behind the public Function URL: Slack's requests (commands, buttons, events). Slack's
-// signature is the authentication; AwsLambdaReceiver checks it before any listener runs.
+// signature is the authentication: the gate (slack/function-url-gate.ts) checks it, and the body, before
+// Bolt's AwsLambdaReceiver sees the request, and the handler never rejects its promise.
 import { AwsLambdaReceiver } from '@slack/bolt';
-import type { AwsHandler } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import { ENV } from '../../shared/env-keys';
+import { createPowertoolsLogger } from '../adapters/powertools';
+import { createSlackClient } from '../adapters/slack-client';
 import { fetchBotIdentity } from '../adapters/slack-identity';
-import { createSlackClient } from '../adapters/slack-notifier';
+import { memoPromise } from '../core/memo-promise';
+import { LOG_LEVELS } from '../pipeline/config';
 import { lambdaRuntime } from '../pipeline/lambda-runtime';
 import { createSlackApp } from '../slack/app';
+import { functionUrlGate, type ReadyIngress } from '../slack/function-url-gate';
 
-let ready: Promise<AwsHandler> | undefined;
+// Module scope: the gate must be able to log even when the runtime (config, secret) cannot be built.
+const logger = createPowertoolsLogger(
+  LOG_LEVELS.find((level) => level === process.env[ENV.logLevel]?.toLowerCase()) ?? 'info',
+);
 
-const init = async (): Promise<AwsHandler> => {
+const init = async (): Promise<ReadyIngress> => {
   const { config, deps, slackSecret } = await lambdaRuntime();
   const secret = await slackSecret();
   const identity =
@@ -22,7 +30,11 @@ const init = async (): Promise<AwsHandler> => {
             timeoutMs: 1500,
           }),
         );
-  const receiver = new AwsLambdaReceiver({ signingSecret: secret.signingSecret });
+  // The gate has verified the signature with this secret already: one check, shared with local HTTP mode.
+  const receiver = new AwsLambdaReceiver({
+    signingSecret: secret.signingSecret,
+    signatureVerification: false,
+  });
   createSlackApp({
     token: secret.botToken,
     receiver,
@@ -30,13 +42,7 @@ const init = async (): Promise<AwsHandler> => {
     ...identity,
     logger: deps.logger,
   });
-  return receiver.toHandler();
+  return { signingSecret: secret.signingSecret, bolt: receiver.toHandler() };
 };
 
-export const handler: AwsHandler = async (event, context) => {
-  ready ??= init().catch((err: unknown) => {
-    ready = undefined;
-    throw err;
-  });
-  return (await ready)(event, context);
-};
+export const handler = functionUrlGate({ ready: memoPromise(init), logger, nowMs: Date.now });
