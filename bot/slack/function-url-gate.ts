@@ -4,6 +4,7 @@
 // an HTTP 502 for Slack and a stack trace in the log.
 import type { AwsEvent, AwsHandler, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import { z } from 'zod';
+import { assertNever } from '../core/assert-never';
 import type { Logger } from '../ports';
 import { checkSlackRequest, type RefusalCode, type SlackRequestVerdict } from './request-verification';
 
@@ -34,6 +35,9 @@ const answer = (statusCode: number, error?: ErrorCode): AwsResponse =>
   error
     ? { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error }) }
     : { statusCode, body: '' };
+
+const describe = (err: unknown) =>
+  err instanceof Error ? { error: err.message, errorName: err.name } : { error: String(err) };
 
 /** Header names are case-insensitive; Function URLs lower-case them, API Gateway 1.0 does not. */
 const headerValue = (event: FunctionUrlEvent, name: string): string | undefined => {
@@ -81,10 +85,7 @@ export const functionUrlGate =
       try {
         ingress = await deps.ready();
       } catch (err) {
-        deps.logger.error('slack ingress: not ready, answering 503 (Slack retries)', {
-          error: (err as Error).message,
-          errorName: (err as Error).name,
-        });
+        deps.logger.error('slack ingress: not ready, answering 503 (Slack retries)', describe(err));
         return answer(503, 'unavailable');
       }
       const verdict = checkSlackRequest(
@@ -109,14 +110,7 @@ export const functionUrlGate =
           return assertNever(verdict);
       }
     } catch (err) {
-      deps.logger.error('slack ingress: unexpected error, answering 500', {
-        error: (err as Error)?.message ?? String(err),
-        errorName: (err as Error)?.name,
-      });
+      deps.logger.error('slack ingress: unexpected error, answering 500', describe(err));
       return answer(500, 'internal_error');
     }
   };
-
-const assertNever = (value: never): never => {
-  throw new Error(`unexpected verdict ${JSON.stringify(value)}`);
-};

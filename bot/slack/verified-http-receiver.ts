@@ -3,8 +3,8 @@
 // Lambda ingress (slack/request-verification.ts) before Bolt reads it. Bolt's own check accepts signed
 // requests stamped in the future, so it is switched off here rather than run twice.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type App, ErrorCode, HTTPReceiver, LogLevel, type Receiver } from '@slack/bolt';
+import { assertNever } from '../core/assert-never';
 import type { Logger } from '../ports';
 import { checkSlackRequest } from './request-verification';
 
@@ -92,11 +92,6 @@ export class VerifiedHttpReceiver implements Receiver {
     });
   }
 
-  /** The port it listens on (useful with port 0). */
-  get port(): number | undefined {
-    return (this.server?.address() as AddressInfo | null)?.port;
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -145,7 +140,3 @@ export class VerifiedHttpReceiver implements Receiver {
     }
   }
 }
-
-const assertNever = (value: never): never => {
-  throw new Error(`unexpected verdict ${JSON.stringify(value)}`);
-};
