@@ -4,6 +4,8 @@ export const ENV = {
   slackSigningSecret: 'SLACK_SIGNING_SECRET',
   slackAppToken: 'SLACK_APP_TOKEN',
   slackApiUrl: 'SLACK_API_URL',
+  /** Milliseconds before a Slack Web API call counts as lost (default 5000). */
+  slackTimeoutMs: 'SIGNINS_SLACK_TIMEOUT_MS',
   channel: 'SIGNINS_CHANNEL',
   dataDir: 'SIGNINS_DATA_DIR',
   port: 'PORT',

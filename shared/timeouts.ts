@@ -16,4 +16,4 @@ export const ALERT_LEASE_MS =
   Math.max(FUNCTION_TIMEOUT_SECONDS.eventsWorker, FUNCTION_TIMEOUT_SECONDS.sweeper) * 1000 + LEASE_MARGIN_MS;
 
 /** Per-request timeouts of the DynamoDB client (connection, whole request). */
-export const DYNAMODB_TIMEOUTS_MS = { connection: 1_000, request: 3_000 } as const;
+export const DYNAMODB_TIMEOUTS_MS = { connection: 1_000, request: 2_000 } as const;

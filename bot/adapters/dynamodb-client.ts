@@ -9,6 +9,8 @@ export const createDynamoClient = (config: DynamoDBClientConfig = {}): DynamoDBC
     requestHandler: {
       connectionTimeout: DYNAMODB_TIMEOUTS_MS.connection,
       requestTimeout: DYNAMODB_TIMEOUTS_MS.request,
+      // Without it the SDK only logs a warning when the timeout passes, and keeps waiting.
+      throwOnRequestTimeout: true,
     },
     ...config,
   });

@@ -10,12 +10,16 @@ export class RecordsNotStoredError extends Error {
 
 /** Time kept back from the timeout: no Slack call may still run past it (per-call timeouts fit inside). */
 const SAFETY_MS = 10_000;
+/** Time kept back for the last store call to time out and the invocation to fail cleanly. */
+const STORE_SAFETY_MS = 5_000;
 
 export const handler = async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
   const { deps } = await lambdaRuntime();
-  const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - SAFETY_MS : undefined;
+  const end = context ? Date.now() + context.getRemainingTimeInMillis() : undefined;
+  const deadline = end === undefined ? undefined : end - SAFETY_MS;
+  const storeDeadline = end === undefined ? undefined : end - STORE_SAFETY_MS;
   try {
-    const result = await ingest(decodeValue(event), deps, { deadline });
+    const result = await ingest(decodeValue(event), deps, { deadline, storeDeadline });
     const summary = {
       ...result,
       rejected: result.rejected.length,

@@ -14,6 +14,8 @@ export interface Config {
   readonly slackSigningSecret: string | undefined;
   readonly slackAppToken: string | undefined;
   readonly slackApiUrl: string | undefined;
+  /** Per-call timeout of the Slack Web API client: an answer later than this is treated as lost. */
+  readonly slackTimeoutMs: number;
   readonly channel: string;
   readonly dataDir: string;
   /** True when SIGNINS_DATA_DIR was set: the store is then kept even in a dry run. */
@@ -80,6 +82,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     slackSigningSecret: get(ENV.slackSigningSecret),
     slackAppToken: get(ENV.slackAppToken),
     slackApiUrl: optionalUrl(ENV.slackApiUrl, get(ENV.slackApiUrl)),
+    slackTimeoutMs: positiveInt(ENV.slackTimeoutMs, get(ENV.slackTimeoutMs), 5000),
     channel: get(ENV.channel) ?? DEFAULT_CHANNEL,
     dataDir: get(ENV.dataDir) ?? '.signins-data',
     dataDirSet: get(ENV.dataDir) !== undefined,

@@ -95,7 +95,10 @@ class Delivery {
         this.budget,
       );
     } catch (err) {
-      return this.failed(asDeliveryError(err));
+      const error = asDeliveryError(err);
+      const landed = error.failure.kind === 'unknown' ? await this.landedAnyway(error) : null;
+      if (!landed) return this.failed(error);
+      posted = landed;
     }
     await this.record(posted);
     this.deps.metrics.count(BOT_METRICS.alertsPosted);
@@ -128,6 +131,35 @@ class Delivery {
       if (f.kind === 'rejected') return this.failed(error);
       await this.pending(error, 'unknown', this.retryAt(error), f.kind === 'unknown');
       return 'pending';
+    }
+  }
+
+  /**
+   * Right after an answer was lost (a timeout after Slack accepted the post, say): is the card in the channel?
+   * Most lost answers are settled here at once; what cannot be told now is left to the retry, which looks again.
+   */
+  private async landedAnyway(error: DeliveryError): Promise<PostedMessage | null> {
+    const since = new Date(this.alert.firstAttemptAt ?? this.alert.createdAt);
+    try {
+      const found = await this.deps.notifier.findPosted(
+        this.alert.channel,
+        { alertId: this.alert.alertId },
+        since,
+        this.budget,
+      );
+      if (found)
+        this.deps.logger.warn('post answer lost, but the card is in Slack', {
+          ...this.fields,
+          error: error.message,
+        });
+      return found;
+    } catch (lookupError) {
+      this.deps.logger.warn('post answer lost and the channel cannot be searched now', {
+        ...this.fields,
+        error: error.message,
+        lookupError: asDeliveryError(lookupError).message,
+      });
+      return null;
     }
   }
 

@@ -29,6 +29,11 @@ export interface IngestDeps extends DeliveryDeps {
 export interface IngestOptions {
   /** Epoch ms after which no Slack call may still run; the rest stays pending for the sweeper. */
   readonly deadline?: number;
+  /**
+   * Epoch ms after which nothing more is written (the function's own end, less a margin): records not stored
+   * by then fail the invocation, so that Lambda retries them.
+   */
+  readonly storeDeadline?: number;
 }
 
 export interface IngestResult {
@@ -161,7 +166,16 @@ const changeSubject = (change: TrailChange, position: string, deps: IngestDeps):
 };
 
 /** Phase one, part one: every sign-in stored, the rest collected. One failure never stops the others. */
-const storeItems = async (items: readonly DecodedItem[], deps: IngestDeps, result: IngestResult) => {
+/** Past the deadline nothing more is written: a store that does not answer must not hold the worker. */
+const outOfTime = (deps: IngestDeps, options: IngestOptions): boolean =>
+  options.storeDeadline !== undefined && deps.clock.now().getTime() >= options.storeDeadline;
+
+const storeItems = async (
+  items: readonly DecodedItem[],
+  deps: IngestDeps,
+  options: IngestOptions,
+  result: IngestResult,
+) => {
   const signIns: Subject[] = [];
   const others: Subject[] = [];
   for (const item of items) {
@@ -176,6 +190,13 @@ const storeItems = async (items: readonly DecodedItem[], deps: IngestDeps, resul
       case 'signin': {
         result.signIns += 1;
         const signIn: ClassifiedSignIn = { ...item.signIn, severity: classifySignIn(item.signIn) };
+        if (outOfTime(deps, options)) {
+          result.notStored.push({
+            id: `signin:${signIn.eventId}`,
+            error: 'out of time before it could be stored',
+          });
+          break;
+        }
         try {
           await deps.store.saveSignIn(signIn, deps.clock.now());
         } catch (err) {
@@ -202,7 +223,12 @@ const storeItems = async (items: readonly DecodedItem[], deps: IngestDeps, resul
 };
 
 /** Phase one, part two: each card written as a pending alert, due now. Returns the ids to deliver. */
-const createAlerts = async (subjects: readonly Subject[], deps: IngestDeps, result: IngestResult) => {
+const createAlerts = async (
+  subjects: readonly Subject[],
+  deps: IngestDeps,
+  options: IngestOptions,
+  result: IngestResult,
+) => {
   const due: { alertId: string; severity: Severity }[] = [];
   const seen = new Set<string>();
   for (const s of subjects) {
@@ -216,6 +242,10 @@ const createAlerts = async (subjects: readonly Subject[], deps: IngestDeps, resu
       continue;
     }
     seen.add(s.alertId);
+    if (outOfTime(deps, options)) {
+      result.notStored.push({ id: s.alertId, error: 'out of time before it could be stored' });
+      continue;
+    }
     try {
       const alert: NewAlert = {
         alertId: s.alertId,
@@ -266,8 +296,8 @@ export const ingest = async (
   options: IngestOptions = {},
 ): Promise<IngestResult> => {
   const result = emptyIngestResult();
-  const subjects = await storeItems(items, deps, result);
-  const due = await createAlerts(subjects, deps, result);
+  const subjects = await storeItems(items, deps, options, result);
+  const due = await createAlerts(subjects, deps, options, result);
   // Phase two: deliver. From here on every alert is kept; what fails is the sweeper's.
   for (const { alertId } of due) {
     try {

@@ -22,7 +22,10 @@ export interface LambdaRuntime {
 }
 
 /** SDK calls on the delivery path fail in seconds rather than hold the function to its timeout. */
-const SDK_TIMEOUTS = { maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 } };
+const SDK_TIMEOUTS = {
+  maxAttempts: 2,
+  requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true },
+};
 
 /** The bot token, or a DeliveryError that keeps the alert pending while the secret is not set. */
 const tokenFrom =
@@ -54,7 +57,10 @@ const build = async (): Promise<LambdaRuntime> => {
     slackSecret,
     deps: {
       store,
-      notifier: new SlackNotifier(tokenFrom(slackSecret), { slackApiUrl: config.slackApiUrl }),
+      notifier: new SlackNotifier(tokenFrom(slackSecret), {
+        slackApiUrl: config.slackApiUrl,
+        timeoutMs: config.slackTimeoutMs,
+      }),
       escalator: config.escalationTopicArn
         ? new SnsEscalator(new SNSClient(SDK_TIMEOUTS), config.escalationTopicArn)
         : loggingEscalator(logger),
