@@ -9,8 +9,8 @@ import type { Logger, Metrics } from '../ports';
 
 const LEVELS = { info: 'INFO', warn: 'WARN', error: 'ERROR', silent: 'SILENT' } as const;
 
-export const createPowertoolsLogger = (level: LogLevel): Logger => {
-  const logger = new PowertoolsLogger({ logLevel: LEVELS[level] });
+export const createPowertoolsLogger = (level: LogLevel, service: string): Logger => {
+  const logger = new PowertoolsLogger({ logLevel: LEVELS[level], serviceName: service });
   return {
     info: (message, fields = {}) => logger.info(message, fields),
     warn: (message, fields = {}) => logger.warn(message, fields),

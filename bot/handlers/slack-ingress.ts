@@ -2,7 +2,8 @@
 // signature is the authentication: the gate (slack/function-url-gate.ts) checks it, and the body, before
 // Bolt's AwsLambdaReceiver sees the request, and the handler never rejects its promise.
 import { AwsLambdaReceiver } from '@slack/bolt';
-import { ENV } from '../../shared/env-keys';
+import { ENV, HEALTH_ENV } from '../../shared/env-keys';
+import { DEFAULT_METRICS_SERVICE } from '../../shared/metrics';
 import { createPowertoolsLogger } from '../adapters/powertools';
 import { createSlackClient } from '../adapters/slack-client';
 import { fetchBotIdentity } from '../adapters/slack-identity';
@@ -15,6 +16,7 @@ import { functionUrlGate, type ReadyIngress } from '../slack/function-url-gate';
 // Module scope: the gate must be able to log even when the runtime (config, secret) cannot be built.
 const logger = createPowertoolsLogger(
   LOG_LEVELS.find((level) => level === process.env[ENV.logLevel]?.toLowerCase()) ?? 'info',
+  process.env[HEALTH_ENV.metricsService] ?? DEFAULT_METRICS_SERVICE,
 );
 
 const init = async (): Promise<ReadyIngress> => {

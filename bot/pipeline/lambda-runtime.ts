@@ -47,7 +47,7 @@ const build = async (): Promise<LambdaRuntime> => {
   if (!config.tableName) throw new ConfigError('SIGNINS_TABLE is not set');
   if (!config.secretArn) throw new ConfigError('SIGNINS_SECRET_ARN is not set');
   const slackSecret = cachedSlackSecret(new SecretsManagerClient(SDK_TIMEOUTS), config.secretArn);
-  const logger = createPowertoolsLogger(config.logLevel);
+  const logger = createPowertoolsLogger(config.logLevel, config.metricsService);
   const store = new DynamoSignInStore(createDynamoClient(), {
     tableName: config.tableName,
     retentionDays: config.retentionDays,

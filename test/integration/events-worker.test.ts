@@ -19,6 +19,14 @@ const withId = (rel: string, eventID: string, extra: Record<string, unknown> = {
 const ROOT = 'signin/aws-docs-cloudtrail-guide/06-root-success-no-mfa.json';
 const IAM_FAIL = 'signin/aws-docs-cloudtrail-guide/03-iam-user-failure.json';
 const posts = () => env.slack.callsTo('chat.postMessage');
+/** Runs the sweeper's pipeline as the scheduled Lambda would, at a later time. */
+const sweepAt = async (at: number) => {
+  const { lambdaRuntime } = await import('../../bot/pipeline/lambda-runtime');
+  const { sweepPendingAlerts } = await import('../../bot/pipeline/sweep');
+  const { deps } = await lambdaRuntime();
+  // Deadlines are read on the same clock as the rest of the delivery.
+  return sweepPendingAlerts({ ...deps, clock: { now: () => new Date(at) } }, { deadline: at + 20_000 });
+};
 
 describe('events worker', () => {
   it('posts one card per sign-in to the configured channel, without unfurling', async () => {
@@ -44,21 +52,29 @@ describe('events worker', () => {
 
   it('stores and posts the good records of a batch and reports the bad one', async () => {
     const logged: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((line) => {
+    const capture = (line: unknown) => {
       logged.push(String(line));
       return true;
-    });
+    };
+    // Powertools writes warnings and errors to stderr, the rest to stdout.
+    const spies = [
+      jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+      jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+    ];
     const result = await handler(
       subscriptionEvent([withId(ROOT, 'w-good-1'), withId(IAM_FAIL, 'w-good-2')], {
         raw: ['{"eventSource": "signin.amazonaws.com"'],
       }),
     );
-    spy.mockRestore();
+    for (const spy of spies) spy.mockRestore();
     expect(result).toMatchObject({ signIns: 2, posted: 2, rejected: 1 });
     expect(posts()).toHaveLength(2);
-    const rejection = logged.map((l) => JSON.parse(l)).find((l) => l.message === 'input rejected');
+    const rejection = logged
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
+      .find((l) => l.message === 'input rejected');
     expect(rejection).toMatchObject({
-      level: 'warn',
+      level: 'WARN',
       position: 'logEvents[2]',
       reason: expect.stringContaining('not a JSON record'),
     });
@@ -77,55 +93,65 @@ describe('events worker', () => {
     expect(await store.getSignIn('w-info')).toMatchObject({ eventName: 'CheckMfa', severity: 'info' });
   });
 
-  it('posts once when Slack answers 500 and then 200 (the client retries)', async () => {
+  it('keeps a card whose post got a 500 pending; the sweeper checks the channel and posts it once', async () => {
     env.slack.failNext('chat.postMessage', { status: 500 });
     const result = await handler(subscriptionEvent([withId(ROOT, 'w-500')]));
-    expect(result).toMatchObject({ posted: 1, failed: 0 });
+    expect(result).toMatchObject({ posted: 0, deferred: 1, notStored: 0 });
+    expect(posts()).toHaveLength(0);
+    await expect(sweepAt(Date.now() + 61_000)).resolves.toMatchObject({ posted: 1 });
     expect(posts()).toHaveLength(1);
-    expect(env.slack.attempts.filter((a) => a.method === 'chat.postMessage')).toHaveLength(2);
+    // The 500 may have come after Slack stored the card: the channel was searched before the second post.
+    expect(env.slack.callsTo('conversations.history').length).toBeGreaterThanOrEqual(1);
   });
 
-  it('waits out a 429 with Retry-After and posts once', async () => {
-    env.slack.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 1 });
+  it('never sleeps on a 429: the card waits for Retry-After and the sweeper posts it once', async () => {
+    env.slack.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 30 });
     const started = Date.now();
-    await handler(subscriptionEvent([withId(ROOT, 'w-429')]));
+    await expect(handler(subscriptionEvent([withId(ROOT, 'w-429')]))).resolves.toMatchObject({ deferred: 1 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await expect(sweepAt(Date.now() + 1_000)).resolves.toMatchObject({ retried: 0 });
+    await expect(sweepAt(Date.now() + 31_000)).resolves.toMatchObject({ posted: 1 });
     expect(posts()).toHaveLength(1);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
-  it('fails the invocation after saving the good work when Slack stays down; the retry posts only what is missing', async () => {
+  it('does not fail the invocation for Slack trouble: the good work is kept and the sweeper owns the rest', async () => {
     const batch = subscriptionEvent([withId(IAM_FAIL, 'w-down-1'), withId(ROOT, 'w-down-2')]);
-    env.slack.failNext('chat.postMessage', {}, { status: 500 }, { status: 500 }, { status: 500 });
-    await expect(handler(batch)).rejects.toThrow(/1 delivery failure\(s\): /);
-    expect(posts()).toHaveLength(1);
+    env.slack.failNext('chat.postMessage', { status: 500 }, { status: 500 });
+    await expect(handler(batch)).resolves.toMatchObject({ posted: 0, deferred: 2, notStored: 0 });
+    // A redelivery of the same batch before the retry time changes nothing.
+    await expect(handler(batch)).resolves.toMatchObject({ posted: 0, duplicates: 2 });
+    await expect(sweepAt(Date.now() + 61_000)).resolves.toMatchObject({ posted: 2 });
+    // Most severe first.
+    expect(posts().map((p) => String(p.args.text).split(':')[0])).toEqual(['CRITICAL', 'MEDIUM']);
+  });
 
-    await expect(handler(batch)).resolves.toMatchObject({ posted: 1, duplicates: 1, failed: 0 });
-    expect(posts().map((p) => String(p.args.text).split(':')[0])).toEqual(['MEDIUM', 'CRITICAL']);
+  it('fails the invocation only when a record could not be stored, so that Lambda retries it', async () => {
+    const save = jest
+      .spyOn(DynamoSignInStore.prototype, 'createAlert')
+      .mockRejectedValueOnce(new Error('ProvisionedThroughputExceededException'));
+    try {
+      const batch = subscriptionEvent([withId(ROOT, 'w-unstored')]);
+      await expect(handler(batch)).rejects.toThrow(/1 record\(s\) not stored: ProvisionedThroughput/);
+      expect(posts()).toHaveLength(0);
+      await expect(handler(batch)).resolves.toMatchObject({ posted: 1, notStored: 0 });
+    } finally {
+      save.mockRestore();
+    }
   });
 
   it('leaves to the sweeper what a slow Slack leaves no time for, and the sweeper posts it', async () => {
-    env.slack.failNext('chat.postMessage', { delayMs: 600 });
-    // 20 s of the remaining time is kept back: this invocation has 0.5 s for posting.
-    const context = { getRemainingTimeInMillis: () => 20_500 };
+    env.slack.failNext('chat.postMessage', { delayMs: 1_500 });
+    // 10 s of the remaining time are kept back: this invocation has 2 s for Slack.
+    const context = { getRemainingTimeInMillis: () => 12_000 };
     const batch = subscriptionEvent([
       withId(ROOT, 'w-slow-1'),
       withId(IAM_FAIL, 'w-slow-2'),
       withId(ROOT, 'w-slow-3'),
     ]);
-    await expect(handler(batch, context)).resolves.toMatchObject({
-      signIns: 3,
-      posted: 1,
-      deferred: 2,
-      failed: 0,
-    });
+    await expect(handler(batch, context)).resolves.toMatchObject({ signIns: 3, posted: 1, deferred: 2 });
     expect(posts()).toHaveLength(1);
-
-    const { handler: sweeper } = await import('../../bot/handlers/sweeper');
-    await expect(sweeper({}, { getRemainingTimeInMillis: () => 50_000 })).resolves.toMatchObject({
-      retried: 2,
-      posted: 2,
-    });
-    expect(posts().map((p) => String(p.args.text).split(':')[0])).toEqual(['CRITICAL', 'MEDIUM', 'CRITICAL']);
+    await expect(sweepAt(Date.now())).resolves.toMatchObject({ retried: 2, posted: 2 });
+    expect(posts().map((p) => String(p.args.text).split(':')[0])).toEqual(['CRITICAL', 'CRITICAL', 'MEDIUM']);
   });
 
   it('names the stored sign-ins behind a sign-in alarm', async () => {
