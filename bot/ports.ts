@@ -3,7 +3,7 @@ import type { BotMetricName } from '../shared/metrics';
 import type { SlackMessage } from './core/render/blocks';
 import type { ClassifiedSignIn, Severity } from './core/sign-in';
 
-export type AlertKind = 'signin' | 'alarm' | 'change';
+export type AlertKind = 'signin' | 'alarm' | 'change' | 'health';
 /**
  * Delivery state of an alert (not its response state, which the responder work adds):
  * pending: due for a post at `dueAt`; posting: a worker holds the lease; posted: in Slack; failed: given up.
@@ -20,7 +20,7 @@ export type AttemptOutcome = 'not-sent' | 'unknown';
 export interface AlertRecord {
   readonly alertId: string;
   readonly kind: AlertKind;
-  /** The sign-in eventId, the alarm notification id, or the tamper event's eventId. */
+  /** The sign-in eventId, the alarm notification id, the tamper event's eventId, or the health check's key. */
   readonly subjectId: string;
   readonly severity: Severity;
   readonly channel: string;

@@ -62,7 +62,7 @@ const messageSchema = z.object({ text: z.string(), blocks: z.array(z.looseObject
 
 export const storedAlertSchema = z.object({
   alertId: z.string(),
-  kind: z.enum(['signin', 'alarm', 'change']),
+  kind: z.enum(['signin', 'alarm', 'change', 'health']),
   subjectId: z.string(),
   severity: z.enum(SEVERITIES),
   channel: z.string(),

@@ -6,9 +6,9 @@ import { DynamoHealthStateStore } from '../adapters/health-state-store';
 import { createSlackClient } from '../adapters/slack-client';
 import { SlackHealthProbe } from '../adapters/slack-health-probe';
 import { routedChannels } from '../core/slack-verdicts';
-import type { Clock, Escalator, Logger, Metrics } from '../ports';
+import type { Clock, Logger, Metrics } from '../ports';
 import type { Config } from './config';
-import { type HealthAlerter, type HealthProblem, type HealthWatchReport, watchHealth } from './health-watch';
+import { type HealthAlerter, type HealthWatchReport, watchHealth } from './health-watch';
 import { installationProbe, loadHealthTarget } from './installation-checks';
 
 /** Below this much time left, the checks wait for the next sweep rather than risk the function's timeout. */
@@ -21,32 +21,6 @@ export interface ScheduledHealthWatchDeps {
   readonly clock: Clock;
   readonly alerter: HealthAlerter;
 }
-
-/** SNS subjects: ASCII, no line breaks, under 100 characters. */
-const subjectLine = (text: string): string =>
-  text
-    .replace(/[^\x20-\x7e]/g, '?')
-    .slice(0, 99)
-    .trim();
-
-/**
- * Until the lead's alerter (critical card + escalation topic) is wired: the escalation topic alone, which
- * needs neither Slack nor the rest of the pipeline.
- */
-export const escalatingHealthAlerter = (escalator: Escalator): HealthAlerter => ({
-  raise: (problem: HealthProblem) =>
-    escalator.escalate({
-      subject: subjectLine(`signins: pipeline health: ${problem.title}`),
-      message: [
-        problem.detail,
-        '',
-        `What to do: ${problem.fix}`,
-        '',
-        'Run `signins doctor` for every check.',
-      ].join('\n'),
-      attributes: { kind: 'pipeline-health', check: problem.key },
-    }),
-});
 
 let parts: { aws: AwsHealthClients; state: DynamoHealthStateStore } | undefined;
 
