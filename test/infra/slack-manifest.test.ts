@@ -15,7 +15,8 @@ const setting = (manifest: string, key: string): string | undefined =>
 
 describe('Slack app manifests', () => {
   it('ask for the scopes the bot uses, the same in both', () => {
-    expect(botScopes(prod)).toEqual(['chat:write', 'commands']);
+    // History: before re-posting a card whose answer was lost, the bot looks for it in the channel.
+    expect(botScopes(prod)).toEqual(['chat:write', 'commands', 'channels:history', 'groups:history']);
     expect(botScopes(dev)).toEqual(botScopes(prod));
   });
 
