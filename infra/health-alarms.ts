@@ -10,7 +10,7 @@ import { METRIC_NAMESPACE } from '../shared/alarms';
 import {
   HEALTH_ALARMS,
   type HealthAlarmKey,
-  LOG_PIPELINE_TAMPER_PATTERN,
+  logPipelineTamperPattern,
   TRAIL_TAMPER_PATTERN,
 } from '../shared/health-alarms';
 import { BOT_METRIC_NAMESPACE, BOT_METRICS, type BotMetricName } from '../shared/metrics';
@@ -95,7 +95,7 @@ export class PipelineHealthAlarms extends Construct {
       'LogPipelineTamperFilter',
       'signins-log-pipeline-tampering',
       'LogPipelineTampering',
-      LOG_PIPELINE_TAMPER_PATTERN,
+      logPipelineTamperPattern(props.logGroup.logGroupName),
     );
     this.tamperFilters = [trailTamper, logTamper];
 

@@ -6,7 +6,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ENV, HEALTH_ENV } from '../shared/env-keys';
-import { WORKER_SUBSCRIPTION_PATTERN } from '../shared/health-alarms';
+import { workerSubscriptionPattern } from '../shared/health-alarms';
 import { BOT_METRIC_NAMESPACE } from '../shared/metrics';
 import { BotFunctions } from './bot-functions';
 import { PipelineHealthAlarms } from './health-alarms';
@@ -154,7 +154,7 @@ export class SignInAlerts extends Construct {
       logGroup: this.trail.logGroup,
       filterName: subscriptionFilterName,
       destination: new logsDestinations.LambdaDestination(worker),
-      filterPattern: logs.FilterPattern.literal(WORKER_SUBSCRIPTION_PATTERN),
+      filterPattern: logs.FilterPattern.literal(workerSubscriptionPattern(this.trail.logGroup.logGroupName)),
     });
 
     this.health = new PipelineHealthAlarms(this, 'Health', {

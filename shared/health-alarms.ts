@@ -119,9 +119,17 @@ export const LOG_PIPELINE_TAMPER_EVENTS = [
 const anyOf = (names: readonly string[]): string => names.map((n) => `($.eventName = "${n}")`).join(' || ');
 
 const TRAIL_TAMPER_CLAUSE = `(($.eventSource = "cloudtrail.amazonaws.com") && (${anyOf(TRAIL_TAMPER_EVENTS)}))`;
-const LOG_TAMPER_CLAUSE = `(($.eventSource = "logs.amazonaws.com") && (${anyOf(LOG_PIPELINE_TAMPER_EVENTS)}))`;
+/**
+ * Only changes to the trail's own log group: a CDK deploy or a Lambda clean-up deletes and subscribes other log
+ * groups all day, and each would otherwise page someone. Every trail's StopLogging counts, whichever trail.
+ */
+const logTamperClause = (logGroupName: string): string =>
+  `(($.eventSource = "logs.amazonaws.com") && ($.requestParameters.logGroupName = "${logGroupName}") && ` +
+  `(${anyOf(LOG_PIPELINE_TAMPER_EVENTS)}))`;
 
 export const TRAIL_TAMPER_PATTERN = `{ ${TRAIL_TAMPER_CLAUSE} }`;
-export const LOG_PIPELINE_TAMPER_PATTERN = `{ ${LOG_TAMPER_CLAUSE} }`;
+export const logPipelineTamperPattern = (logGroupName: string): string =>
+  `{ ${logTamperClause(logGroupName)} }`;
 /** The subscription filter: every sign-in event plus the tamper events, which become critical cards. */
-export const WORKER_SUBSCRIPTION_PATTERN = `{ ($.eventSource = "signin.amazonaws.com") || ${TRAIL_TAMPER_CLAUSE} || ${LOG_TAMPER_CLAUSE} }`;
+export const workerSubscriptionPattern = (logGroupName: string): string =>
+  `{ ($.eventSource = "signin.amazonaws.com") || ${TRAIL_TAMPER_CLAUSE} || ${logTamperClause(logGroupName)} }`;

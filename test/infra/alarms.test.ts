@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { WORKER_SUBSCRIPTION_PATTERN } from '../../shared/health-alarms';
+import { workerSubscriptionPattern } from '../../shared/health-alarms';
 import { arnOf, type BuiltStack, buildStack, ref } from './stacks';
 
 // Written out here, not imported, so a change to shared/alarms.ts has to be made on purpose.
@@ -145,7 +145,9 @@ describe('subscription filter', () => {
     built.template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
       LogGroupName: ref(built.stack.alerts.trail.logGroup),
       FilterName: 'signins-events-worker',
-      FilterPattern: WORKER_SUBSCRIPTION_PATTERN,
+      FilterPattern: built.stack.resolve(
+        workerSubscriptionPattern(built.stack.alerts.trail.logGroup.logGroupName),
+      ),
       DestinationArn: arnOf(worker),
     });
     built.template.hasResourceProperties('AWS::Lambda::Permission', {

@@ -33,18 +33,23 @@ describe('pipeline-health alarms', () => {
     [
       'trail-tampering',
       'TrailTampering',
-      '{ (($.eventSource = "cloudtrail.amazonaws.com") && (($.eventName = "StopLogging") || ($.eventName = "DeleteTrail") || ($.eventName = "UpdateTrail") || ($.eventName = "PutEventSelectors"))) }',
+      () =>
+        '{ (($.eventSource = "cloudtrail.amazonaws.com") && (($.eventName = "StopLogging") || ($.eventName = "DeleteTrail") || ($.eventName = "UpdateTrail") || ($.eventName = "PutEventSelectors"))) }',
     ],
     [
       'log-pipeline-tampering',
       'LogPipelineTampering',
-      '{ (($.eventSource = "logs.amazonaws.com") && (($.eventName = "DeleteLogGroup") || ($.eventName = "DeleteSubscriptionFilter") || ($.eventName = "PutSubscriptionFilter") || ($.eventName = "DeleteMetricFilter"))) }',
+      // Only the trail's own log group (a token here: CloudFormation names it).
+      () =>
+        built.stack.resolve(
+          `{ (($.eventSource = "logs.amazonaws.com") && ($.requestParameters.logGroupName = "${built.stack.alerts.trail.logGroup.logGroupName}") && (($.eventName = "DeleteLogGroup") || ($.eventName = "DeleteSubscriptionFilter") || ($.eventName = "PutSubscriptionFilter") || ($.eventName = "DeleteMetricFilter"))) }`,
+        ),
     ],
   ])('%s fires on one matching CloudTrail event within a minute', (name, metricName, pattern) => {
     built.template.hasResourceProperties('AWS::Logs::MetricFilter', {
       LogGroupName: ref(built.stack.alerts.trail.logGroup),
       FilterName: `signins-${name}`,
-      FilterPattern: pattern,
+      FilterPattern: pattern(),
       MetricTransformations: [
         { MetricNamespace: 'SigninAlerts', MetricName: metricName, MetricValue: '1', DefaultValue: 0 },
       ],
@@ -194,25 +199,40 @@ describe('health topic', () => {
 describe('the subscription filter pattern', () => {
   it('is what CloudWatch Logs’ own pattern builder writes for sign-ins or tamper events, under its 1024-character limit', () => {
     const eq = (field: string, value: string) => logs.FilterPattern.stringValue(field, '=', value);
-    const events = (source: string, names: string[]) =>
+    const events = (source: string, names: string[], ...more: logs.JsonPattern[]) =>
       logs.FilterPattern.all(
         eq('$.eventSource', source),
+        ...more,
         logs.FilterPattern.any(...names.map((n) => eq('$.eventName', n))),
       );
-    const expected = logs.FilterPattern.any(
-      eq('$.eventSource', 'signin.amazonaws.com'),
-      events('cloudtrail.amazonaws.com', ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors']),
-      events('logs.amazonaws.com', [
-        'DeleteLogGroup',
-        'DeleteSubscriptionFilter',
-        'PutSubscriptionFilter',
-        'DeleteMetricFilter',
-      ]),
-    ).logPatternString;
+    const expected = (logGroupName: string) =>
+      logs.FilterPattern.any(
+        eq('$.eventSource', 'signin.amazonaws.com'),
+        events('cloudtrail.amazonaws.com', [
+          'StopLogging',
+          'DeleteTrail',
+          'UpdateTrail',
+          'PutEventSelectors',
+        ]),
+        events(
+          'logs.amazonaws.com',
+          ['DeleteLogGroup', 'DeleteSubscriptionFilter', 'PutSubscriptionFilter', 'DeleteMetricFilter'],
+          eq('$.requestParameters.logGroupName', logGroupName),
+        ),
+      ).logPatternString;
     const actual = Object.values(built.template.findResources('AWS::Logs::SubscriptionFilter'))[0]?.Properties
-      .FilterPattern as string;
-    expect(actual).toBe(expected);
-    expect(actual.length).toBeLessThanOrEqual(1024);
+      .FilterPattern;
+    expect(actual).toEqual(built.stack.resolve(expected(built.stack.alerts.trail.logGroup.logGroupName)));
+    // CloudFormation names a log group with fewer than 100 characters.
+    expect(expected('x'.repeat(100)).length).toBeLessThanOrEqual(1024);
+  });
+
+  it('watches changes to its own log group only, and every trail', () => {
+    const existing = buildStack({ trail: { existingLogGroupName: 'aws-cloudtrail-logs-123' } });
+    const pattern = Object.values(existing.template.findResources('AWS::Logs::SubscriptionFilter'))[0]
+      ?.Properties.FilterPattern as string;
+    expect(pattern).toContain('($.requestParameters.logGroupName = "aws-cloudtrail-logs-123")');
+    expect(pattern).toContain('($.eventName = "StopLogging")');
   });
 });
 

@@ -18,6 +18,7 @@ const withId = (rel: string, eventID: string, extra: Record<string, unknown> = {
   recordFrom(rel, { eventID, ...extra });
 const ROOT = 'signin/aws-docs-cloudtrail-guide/06-root-success-no-mfa.json';
 const IAM_FAIL = 'signin/aws-docs-cloudtrail-guide/03-iam-user-failure.json';
+const STOP_LOGGING = 'trail-change/panther-stoplogging-assumedrole.json';
 const posts = () => env.slack.callsTo('chat.postMessage');
 /** Runs the sweeper's pipeline as the scheduled Lambda would, at a later time. */
 const sweepAt = async (at: number) => {
@@ -152,6 +153,16 @@ describe('events worker', () => {
     expect(posts()).toHaveLength(1);
     await expect(sweepAt(Date.now())).resolves.toMatchObject({ retried: 2, posted: 2 });
     expect(posts().map((p) => String(p.args.text).split(':')[0])).toEqual(['CRITICAL', 'CRITICAL', 'MEDIUM']);
+  });
+
+  it('turns a StopLogging record from the subscription filter into one critical card', async () => {
+    const stop = fixtureJson<Record<string, unknown>>(STOP_LOGGING);
+    const batch = subscriptionEvent([{ ...stop, eventID: 'w-stop-logging' }]);
+    await expect(handler(batch)).resolves.toMatchObject({ changes: 1, posted: 1 });
+    await expect(handler(batch)).resolves.toMatchObject({ changes: 1, posted: 0, duplicates: 1 });
+    expect(posts()).toHaveLength(1);
+    expect(String(posts()[0]?.args.text)).toMatch(/^CRITICAL/);
+    expect(JSON.stringify(posts()[0]?.args.blocks)).toContain('CloudTrail logging stopped');
   });
 
   it('names the stored sign-ins behind a sign-in alarm', async () => {
