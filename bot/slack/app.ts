@@ -1,6 +1,7 @@
 // The Bolt app factory: one place that builds the app for every transport (Lambda Function URL, local
 // HTTP, Socket Mode). Listeners live one file per Slack surface and are registered here.
 import { App, type AppOptions, LogLevel, type Receiver } from '@slack/bolt';
+import { slackClientOptions } from '../adapters/slack-client';
 import type { Logger } from '../ports';
 import { VerifiedHttpReceiver } from './verified-http-receiver';
 
@@ -35,12 +36,8 @@ export const createSlackApp = (options: SlackAppOptions): App => {
     token: options.token,
     botId: options.botId,
     botUserId: options.botUserId,
-    clientOptions: {
-      slackApiUrl: options.slackApiUrl,
-      timeout: 2500,
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 1 },
-    },
+    // The one client policy (adapters/slack-client.ts), with a timeout that fits Slack's 3 s for listeners.
+    clientOptions: slackClientOptions({ slackApiUrl: options.slackApiUrl, timeoutMs: 2500, retries: 1 }),
     logLevel: LogLevel.WARN,
     ...(options.receiver
       ? { receiver: options.receiver }
