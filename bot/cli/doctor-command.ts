@@ -10,7 +10,7 @@ import { SlackHealthProbe } from '../adapters/slack-health-probe';
 import { allFine, formatLine } from '../core/health-checks';
 import { routedChannels } from '../core/slack-verdicts';
 import { ConfigError, loadConfig } from '../pipeline/config';
-import { checkInstallation, loadHealthTarget } from '../pipeline/installation-checks';
+import { checkInstallation, healthTarget } from '../pipeline/installation-checks';
 import { type Clock, systemClock } from '../ports';
 import { CliError, UsageError } from './cli-error';
 import type { Command, Io } from './command';
@@ -80,7 +80,7 @@ export const runDoctor = async (
       throw new AwsUnreachableError(describeUnreachable(err) ?? 'cannot tell the AWS region', { cause: err });
     }
     io.out(`signins doctor: checking the installation in ${region}`);
-    const target = loadHealthTarget(env);
+    const target = healthTarget(config);
     const results = await checkInstallation({
       aws: new AwsHealthProbe(
         parts.aws,

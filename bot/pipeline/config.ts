@@ -30,6 +30,16 @@ export interface Config {
   /** CloudWatch namespace and `service` dimension of the bot's metrics (Powertools' own variables). */
   readonly metricsNamespace: string;
   readonly metricsService: string;
+  /** What the health checks and `signins redrive` look at (set by the stack; flags override them locally). */
+  readonly installation: InstallationNames;
+}
+
+export interface InstallationNames {
+  readonly trail: string | undefined;
+  readonly logGroup: string | undefined;
+  readonly subscriptionFilter: string | undefined;
+  readonly alarmNamePrefix: string | undefined;
+  readonly failureQueueUrl: string | undefined;
 }
 
 export const LOG_LEVELS = ['info', 'warn', 'error', 'silent'] as const;
@@ -95,5 +105,12 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     logLevel: logLevel(get(ENV.logLevel)),
     metricsNamespace: get('POWERTOOLS_METRICS_NAMESPACE') ?? BOT_METRIC_NAMESPACE,
     metricsService: get(HEALTH_ENV.metricsService) ?? DEFAULT_METRICS_SERVICE,
+    installation: {
+      trail: get(HEALTH_ENV.trail),
+      logGroup: get(HEALTH_ENV.logGroup),
+      subscriptionFilter: get(HEALTH_ENV.subscriptionFilter),
+      alarmNamePrefix: get(HEALTH_ENV.alarmNamePrefix),
+      failureQueueUrl: get(HEALTH_ENV.failureQueueUrl),
+    },
   };
 };

@@ -1,8 +1,8 @@
 // Every health check of an installation, in doctor's order: the AWS half first (it reads the Slack secret),
 // then Slack with the token found there. Shared by `signins doctor` and the sweeper's hourly watch.
-import { HEALTH_ENV } from '../../shared/env-keys';
 import type { AwsHealthReport, AwsHealthTarget } from '../adapters/aws-health-probe';
 import { type CheckResult, unknown } from '../core/health-checks';
+import type { Config } from './config';
 import type { HealthProbe } from './health-watch';
 
 export interface AwsChecks {
@@ -40,13 +40,10 @@ export const installationProbe = (checks: InstallationChecks): HealthProbe => ({
   run: () => checkInstallation(checks),
 });
 
-/** What the construct tells the bot about its installation (HEALTH_ENV); doctor's flags override it. */
-export const loadHealthTarget = (env: NodeJS.ProcessEnv): Omit<AwsHealthTarget, 'secretId'> => {
-  const get = (key: string): string | undefined => env[key]?.trim() || undefined;
-  return {
-    trail: get(HEALTH_ENV.trail),
-    logGroup: get(HEALTH_ENV.logGroup),
-    subscriptionFilter: get(HEALTH_ENV.subscriptionFilter),
-    alarmNamePrefix: get(HEALTH_ENV.alarmNamePrefix),
-  };
-};
+/** What the construct tells the bot about its installation (HEALTH_ENV, read by config.ts); doctor's flags override it. */
+export const healthTarget = (config: Config): Omit<AwsHealthTarget, 'secretId'> => ({
+  trail: config.installation.trail,
+  logGroup: config.installation.logGroup,
+  subscriptionFilter: config.installation.subscriptionFilter,
+  alarmNamePrefix: config.installation.alarmNamePrefix,
+});

@@ -9,7 +9,7 @@ import { routedChannels } from '../core/slack-verdicts';
 import type { Clock, Logger, Metrics } from '../ports';
 import type { Config } from './config';
 import { type HealthAlerter, type HealthWatchReport, watchHealth } from './health-watch';
-import { installationProbe, loadHealthTarget } from './installation-checks';
+import { healthTarget, installationProbe } from './installation-checks';
 
 /** Below this much time left, the checks wait for the next sweep rather than risk the function's timeout. */
 export const HEALTH_WATCH_MIN_MS = 15_000;
@@ -65,11 +65,7 @@ export const runScheduledHealthWatch = async (
   try {
     const { aws, state } = clientsFor(config);
     const probe = installationProbe({
-      aws: new AwsHealthProbe(
-        aws,
-        { ...loadHealthTarget(process.env), secretId: config.secretArn },
-        deps.clock,
-      ),
+      aws: new AwsHealthProbe(aws, { ...healthTarget(config), secretId: config.secretArn }, deps.clock),
       slack: (token) =>
         new SlackHealthProbe(createSlackClient(token, { slackApiUrl: config.slackApiUrl, timeoutMs: 3_000 })),
       channels: routedChannels(config.routing, config.channel),
