@@ -74,6 +74,15 @@ export interface PendingUpdate {
   readonly retryAt: Date;
   /** False when the attempt never reached Slack (deferred, not configured): it does not count. */
   readonly attempted: boolean;
+  /** When this attempt started (its claim): a later lookup for a post that may have landed starts there. */
+  readonly attemptStartedAt: Date;
+}
+
+/** What the sweeper needs to know of a due alert; the rest is read (and validated) when it is claimed. */
+export interface DueAlert {
+  readonly alertId: string;
+  readonly severity: Severity;
+  readonly dueAt: string;
 }
 
 export interface SignInStore {
@@ -105,9 +114,12 @@ export interface SignInStore {
   markAlertFailed(alertId: string, leaseId: string, error: string, now: Date): Promise<boolean>;
   getAlert(alertId: string): Promise<AlertRecord | null>;
   /** Alerts not posted whose due time has passed: most severe first, then oldest. */
-  listDueAlerts(now: Date, limit: number): Promise<AlertRecord[]>;
-  /** The oldest alert not yet in Slack (pending or posting), for the pipeline-health metric. */
-  oldestUndelivered(now: Date): Promise<AlertRecord | null>;
+  listDueAlerts(now: Date, limit: number): Promise<DueAlert[]>;
+  /**
+   * When the oldest alert not yet in Slack (pending or posting) was created, for the pipeline-health metric;
+   * null when there is none. Reads at most `maxItems` undelivered alerts.
+   */
+  oldestUndeliveredAt(maxItems: number): Promise<string | null>;
 }
 
 export interface PostedMessage {

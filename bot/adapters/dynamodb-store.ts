@@ -17,13 +17,14 @@ import type { ClassifiedSignIn } from '../core/sign-in';
 import type {
   AlertRecord,
   ClaimResult,
+  DueAlert,
   NewAlert,
   PendingUpdate,
   PostedMessage,
   SignInQuery,
   SignInStore,
 } from '../ports';
-import { clipSignIn, clipString, keyId, readAlert, readSignIn } from './store-records';
+import { clipSignIn, clipString, dueAlertSchema, keyId, readAlert, readSignIn } from './store-records';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = TABLE_KEYS;
 const DAY_MS = 86_400_000;
@@ -160,7 +161,7 @@ export class DynamoSignInStore implements SignInStore {
             ...record,
             [PENDING_INDEX.partitionKey]: pendingPartition(alert.severity),
             [PENDING_INDEX.sortKey]: nowIso,
-            [TTL]: this.expiry(now),
+            // No expiry while undelivered: an alert is never deleted before it reached Slack or people.
           },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': PK },
@@ -187,7 +188,7 @@ export class DynamoSignInStore implements SignInStore {
           Key: alertKey(alertId),
           UpdateExpression:
             'SET #status = :posting, dueAt = :lease, leaseId = :leaseId, attempts = attempts + :one, ' +
-            'firstAttemptAt = if_not_exists(firstAttemptAt, :now), lastOutcome = :outcome, updatedAt = :now, #psk = :lease',
+            'lastOutcome = :outcome, updatedAt = :now, #psk = :lease',
           // Exactly the state we read: a concurrent claim, post or release makes this one fail.
           ConditionExpression: '#status = :seenStatus AND dueAt = :seenDue',
           ExpressionAttributeNames: { '#status': 'status', '#psk': PENDING_INDEX.sortKey },
@@ -223,12 +224,14 @@ export class DynamoSignInStore implements SignInStore {
         TableName: this.options.tableName,
         Key: alertKey(alertId),
         UpdateExpression:
-          'SET #status = :posted, channel = :channel, ts = :ts, updatedAt = :now REMOVE #ppk, #psk, lastError, leaseId',
+          'SET #status = :posted, channel = :channel, ts = :ts, updatedAt = :now, #ttl = :expiry ' +
+          'REMOVE #ppk, #psk, lastError, leaseId',
         ConditionExpression: condition,
         ExpressionAttributeNames: {
           '#status': 'status',
           '#ppk': PENDING_INDEX.partitionKey,
           '#psk': PENDING_INDEX.sortKey,
+          '#ttl': TTL,
           ...names,
         },
         ExpressionAttributeValues: {
@@ -236,6 +239,7 @@ export class DynamoSignInStore implements SignInStore {
           ':channel': posted.channel,
           ':ts': posted.ts,
           ':now': now.toISOString(),
+          ':expiry': this.expiry(now),
           ...values,
         },
       });
@@ -273,7 +277,9 @@ export class DynamoSignInStore implements SignInStore {
         Key: alertKey(alertId),
         UpdateExpression:
           'SET #status = :pending, lastError = :error, lastOutcome = :outcome, updatedAt = :now, dueAt = :retry, ' +
-          '#psk = :retry, attempts = attempts - :uncounted REMOVE leaseId',
+          '#psk = :retry, attempts = attempts - :uncounted' +
+          (update.attempted ? ', firstAttemptAt = if_not_exists(firstAttemptAt, :started)' : '') +
+          ' REMOVE leaseId',
         ConditionExpression: '#status = :posting AND leaseId = :leaseId',
         ExpressionAttributeNames: { '#status': 'status', '#psk': PENDING_INDEX.sortKey },
         ExpressionAttributeValues: {
@@ -285,6 +291,7 @@ export class DynamoSignInStore implements SignInStore {
           ':now': now.toISOString(),
           ':retry': retryIso,
           ':uncounted': update.attempted ? 0 : 1,
+          ...(update.attempted ? { ':started': update.attemptStartedAt.toISOString() } : {}),
         },
       }),
     );
@@ -296,15 +303,17 @@ export class DynamoSignInStore implements SignInStore {
         TableName: this.options.tableName,
         Key: alertKey(alertId),
         UpdateExpression:
-          'SET #status = :failed, lastError = :error, updatedAt = :now REMOVE #ppk, #psk, leaseId',
+          'SET #status = :failed, lastError = :error, updatedAt = :now, #ttl = :expiry REMOVE #ppk, #psk, leaseId',
         ConditionExpression: '#status = :posting AND leaseId = :leaseId',
         ExpressionAttributeNames: {
           '#status': 'status',
           '#ppk': PENDING_INDEX.partitionKey,
           '#psk': PENDING_INDEX.sortKey,
+          '#ttl': TTL,
         },
         ExpressionAttributeValues: {
           ':failed': 'failed',
+          ':expiry': this.expiry(now),
           ':posting': 'posting',
           ':leaseId': leaseId,
           ':error': clipString(error, 1000),
@@ -332,8 +341,8 @@ export class DynamoSignInStore implements SignInStore {
     return res.Item ? readAlert(strip(res.Item)) : null;
   }
 
-  async listDueAlerts(now: Date, limit: number): Promise<AlertRecord[]> {
-    const out: AlertRecord[] = [];
+  async listDueAlerts(now: Date, limit: number): Promise<DueAlert[]> {
+    const out: DueAlert[] = [];
     for (const severity of SEVERITIES) {
       if (out.length >= limit) break;
       const res = await this.doc.send(
@@ -346,13 +355,18 @@ export class DynamoSignInStore implements SignInStore {
           Limit: limit - out.length,
         }),
       );
-      out.push(...(res.Items ?? []).map((item) => readAlert(strip(item))));
+      // Only what the sweeper needs: a malformed item fails its own claim, not the whole sweep.
+      for (const item of res.Items ?? []) {
+        const due = dueAlertSchema.safeParse(item);
+        if (due.success) out.push(due.data);
+      }
     }
     return out;
   }
 
-  async oldestUndelivered(now: Date): Promise<AlertRecord | null> {
-    let oldest: AlertRecord | null = null;
+  async oldestUndeliveredAt(maxItems: number): Promise<string | null> {
+    let oldest: string | null = null;
+    let read = 0;
     for (const severity of SEVERITIES) {
       let startKey: Record<string, unknown> | undefined;
       do {
@@ -361,18 +375,21 @@ export class DynamoSignInStore implements SignInStore {
             TableName: this.options.tableName,
             IndexName: PENDING_INDEX.name,
             KeyConditionExpression: '#p = :p',
-            ExpressionAttributeNames: { '#p': PENDING_INDEX.partitionKey, '#ttl': TTL },
-            ExpressionAttributeValues: { ':p': pendingPartition(severity), ':now': epochSeconds(now) },
-            FilterExpression: '#ttl > :now',
+            ProjectionExpression: 'createdAt',
+            ExpressionAttributeNames: { '#p': PENDING_INDEX.partitionKey },
+            ExpressionAttributeValues: { ':p': pendingPartition(severity) },
+            Limit: Math.max(1, maxItems - read),
             ExclusiveStartKey: startKey,
           }),
         );
         for (const item of res.Items ?? []) {
-          const alert = readAlert(strip(item));
-          if (!oldest || alert.createdAt < oldest.createdAt) oldest = alert;
+          const createdAt = typeof item.createdAt === 'string' ? item.createdAt : null;
+          if (createdAt && (oldest === null || createdAt < oldest)) oldest = createdAt;
         }
-        startKey = res.LastEvaluatedKey;
+        read += res.Items?.length ?? 0;
+        startKey = read < maxItems ? res.LastEvaluatedKey : undefined;
       } while (startKey);
+      if (read >= maxItems) break;
     }
     return oldest;
   }

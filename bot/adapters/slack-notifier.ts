@@ -65,12 +65,17 @@ export class SlackNotifier implements Notifier {
     private readonly options: SlackClientOptions = {},
   ) {}
 
+  /** A client whose timeout fits the time left, counted after the token is read (a cold secret read takes time). */
   private async client(budgetMs: number, what: string): Promise<WebClient> {
-    if (budgetMs < MIN_CALL_MS) {
-      throw new DeliveryError({ kind: 'not-attempted', reason: 'out-of-time' }, `${what}: no time left`);
-    }
-    const timeoutMs = Math.min(this.options.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS, budgetMs);
-    return createSlackClient(await this.token(), { ...this.options, retries: 0, timeoutMs });
+    const deadline = Date.now() + budgetMs;
+    const outOfTime = () =>
+      new DeliveryError({ kind: 'not-attempted', reason: 'out-of-time' }, `${what}: no time left`);
+    if (budgetMs < MIN_CALL_MS) throw outOfTime();
+    const token = await this.token();
+    const left = deadline - Date.now();
+    if (left < MIN_CALL_MS) throw outOfTime();
+    const timeoutMs = Math.min(this.options.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS, left);
+    return createSlackClient(token, { ...this.options, retries: 0, timeoutMs });
   }
 
   async post(

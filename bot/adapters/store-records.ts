@@ -79,6 +79,13 @@ export const storedAlertSchema = z.object({
   updatedAt: z.string(),
 });
 
+/** The few fields the sweeper reads from the pending index. */
+export const dueAlertSchema = z.object({
+  alertId: z.string(),
+  severity: z.enum(SEVERITIES),
+  dueAt: z.string(),
+});
+
 export class CorruptRecordError extends Error {
   override readonly name = 'CorruptRecordError';
 }

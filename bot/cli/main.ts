@@ -1,81 +1,86 @@
-// The `signins` command: parse, replay, start.
-import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../pipeline/config';
-import { type Io, runParse } from './parse-command';
-import { runReplay, UsageError } from './replay-command';
-import { runStart } from './start-command';
+// The `signins` command: one entry per subcommand in COMMANDS; help, version and one-line failures here.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { userFacingMessage } from './cli-error';
+import type { Command, Io } from './command';
+import { doctorCommand } from './doctor-command';
+import { parseCommand } from './parse-command';
+import { redriveCommand } from './redrive-command';
+import { replayCommand } from './replay-command';
+import { startCommand } from './start-command';
+import { terminalSafe } from './terminal-text';
 
-const USAGE = `usage:
-  signins parse [FILE|-]…                       one JSON line per sign-in / alarm notification
-  signins replay [--dry-run] [--json] [FILE|-]…   run the worker's pipeline over files
-  signins start [--events PATH]… [--watch DIR] [--log-group NAME] [--poll-seconds N]
-                                                 run the bot locally (what npm start runs)
-Inputs: CloudTrail log files (.json/.json.gz), JSON lines, single records, LookupEvents output,
-CloudWatch Logs subscription events and SNS alarm events — detected automatically.
-Exit status: 0 ok, 2 some input rejected, 1 error.`;
+/** Add a command here (and its file in bot/cli/): help and dispatch follow. */
+export const COMMANDS: readonly Command[] = [
+  parseCommand,
+  replayCommand,
+  startCommand,
+  redriveCommand,
+  doctorCommand,
+];
+
+export const version = (): string =>
+  (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string })
+    .version;
+
+const usage = (): string => {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'usage: signins COMMAND [options]   (signins COMMAND --help for its options)',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Inputs: CloudTrail log files (.json/.json.gz), JSON lines, single records, LookupEvents output,',
+    'CloudWatch Logs subscription events and SNS alarm events — detected automatically.',
+    'Exit status: 0 ok, 2 some input rejected, 1 error.   signins --version prints the version.',
+  ].join('\n');
+};
+
+/** `--help` anywhere before a `--`: the command's help instead of a run. */
+const wantsHelp = (args: readonly string[]): boolean => {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+};
+
+const dispatch = async (argv: readonly string[], io: Io): Promise<number> => {
+  const [name, ...rest] = argv;
+  switch (name) {
+    case undefined:
+      io.err(usage());
+      return 1;
+    case '-h':
+    case '--help':
+    case 'help': {
+      const topic = rest[0] === undefined ? undefined : COMMANDS.find((c) => c.name === rest[0]);
+      io.out(topic ? topic.help : usage());
+      return 0;
+    }
+    case '-v':
+    case '--version':
+      io.out(version());
+      return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`signins: unknown command "${name}"\n${usage()}`);
+    return 1;
+  }
+  if (wantsHelp(rest)) {
+    io.out(command.help);
+    return 0;
+  }
+  return command.run(rest, io);
+};
 
 export const main = async (argv: readonly string[], io: Io): Promise<number> => {
-  const [command, ...rest] = argv;
+  // Error lines quote input (file names, parser messages): never let them drive the terminal.
+  const safeIo: Io = { out: io.out, err: (line) => io.err(terminalSafe(line)) };
   try {
-    switch (command) {
-      case 'parse': {
-        const { positionals } = parseArgs({ args: [...rest], allowPositionals: true, options: {} });
-        return await runParse(positionals, io);
-      }
-      case 'replay': {
-        const { values, positionals } = parseArgs({
-          args: [...rest],
-          allowPositionals: true,
-          options: {
-            'dry-run': { type: 'boolean', default: false },
-            json: { type: 'boolean', default: false },
-          },
-        });
-        return await runReplay(
-          { dryRun: values['dry-run'] ?? false, json: values.json ?? false, paths: positionals },
-          loadConfig(),
-          io,
-        );
-      }
-      case 'start': {
-        const { values } = parseArgs({
-          args: [...rest],
-          options: {
-            events: { type: 'string', multiple: true, default: [] },
-            watch: { type: 'string' },
-            'log-group': { type: 'string' },
-            'poll-seconds': { type: 'string', default: '10' },
-          },
-        });
-        const pollSeconds = Number(values['poll-seconds']);
-        if (!Number.isFinite(pollSeconds) || pollSeconds < 1)
-          throw new UsageError('--poll-seconds must be a number ≥ 1');
-        return await runStart(
-          { events: values.events ?? [], watch: values.watch, logGroup: values['log-group'], pollSeconds },
-          loadConfig(),
-          io,
-        );
-      }
-      case undefined:
-      case '-h':
-      case '--help':
-      case 'help':
-        io.out(USAGE);
-        return command === undefined ? 1 : 0;
-      default:
-        io.err(`signins: unknown command "${command}"\n${USAGE}`);
-        return 1;
-    }
+    return await dispatch(argv, safeIo);
   } catch (err) {
-    // Bad usage and bad settings get one clear line, not a stack trace.
-    if (
-      err instanceof UsageError ||
-      err instanceof ConfigError ||
-      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
-      io.err(`signins: ${(err as Error).message}`);
-      return 1;
-    }
-    throw err;
+    const message = userFacingMessage(err);
+    if (message === undefined) throw err;
+    safeIo.err(`signins: ${message}`);
+    return (err as { exitCode?: number }).exitCode ?? 1;
   }
 };

@@ -1,28 +1,32 @@
 // `signins parse [FILE|-]…`: one JSON line per sign-in or alarm notification; rejections on stderr.
-import { classifySignIn } from '../core/classify';
-import { decodeBytes } from '../core/decode-input';
-import { readInputs, rejectionLine } from './read-inputs';
+import { parseArgs } from 'node:util';
+import { assertNever } from '../core/assert-never';
+import { classifySignIn, classifyTrailChange } from '../core/classify';
+import type { Command, Io } from './command';
+import { decodeInput, readInputs, rejectionLine } from './read-inputs';
+import { jsonSafe } from './terminal-text';
 
-export interface Io {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
+export type { Io } from './command';
 
 export const runParse = async (paths: readonly string[], io: Io): Promise<number> => {
   let rejected = 0;
+  const print = (value: unknown) => io.out(jsonSafe(JSON.stringify(value)));
   for (const input of await readInputs(paths)) {
     if ('error' in input) {
       rejected += 1;
       io.err(rejectionLine(input.name, '', input.error));
       continue;
     }
-    for (const item of decodeBytes(input.bytes)) {
+    for (const item of decodeInput(input.bytes)) {
       switch (item.kind) {
         case 'signin':
-          io.out(JSON.stringify({ kind: 'signin', ...item.signIn, severity: classifySignIn(item.signIn) }));
+          print({ kind: 'signin', ...item.signIn, severity: classifySignIn(item.signIn) });
           break;
         case 'alarm':
-          io.out(JSON.stringify(item.alarm));
+          print(item.alarm);
+          break;
+        case 'trail-change':
+          print({ kind: 'trail-change', ...item.change, severity: classifyTrailChange(item.change) });
           break;
         case 'rejected':
           rejected += 1;
@@ -30,8 +34,26 @@ export const runParse = async (paths: readonly string[], io: Io): Promise<number
           break;
         case 'skipped':
           break;
+        default:
+          assertNever(item);
       }
     }
   }
   return rejected > 0 ? 2 : 0;
+};
+
+export const parseCommand: Command = {
+  name: 'parse',
+  summary: 'one JSON line per sign-in / alarm notification in files',
+  help: `usage: signins parse [FILE|-]…
+
+Prints one JSON line per sign-in (eventId, eventName, time, outcome, identityType, principal, sourceIp,
+userAgent, mfa, severity, …) or per alarm notification (kind "alarm"). With no FILE, or "-", reads
+standard input. Rejected input: one line on stderr naming the file and position, exit status 2.
+
+  npx signins parse trail/*.json.gz | jq -r .principal`,
+  run: async (args, io) => {
+    const { positionals } = parseArgs({ args: [...args], allowPositionals: true, options: {} });
+    return runParse(positionals, io);
+  },
 };

@@ -1,6 +1,7 @@
-// Reads the CLI's inputs: files (plain or gzip) or "-" for standard input. Unreadable files are
-// reported by name and do not stop the others.
+// Reads the CLI's inputs: files (plain or gzip) or "-" for standard input, and decodes them. A file that
+// cannot be read or decoded is reported by name, in one line, and does not stop the others.
 import { readFile } from 'node:fs/promises';
+import { type DecodedItem, decodeBytes, InputTooLargeError } from '../core/decode-input';
 
 export type Input =
   | { readonly name: string; readonly bytes: Buffer }
@@ -36,6 +37,19 @@ export const readInputs = async (paths: readonly string[]): Promise<Input[]> => 
     }
   }
   return out;
+};
+
+/**
+ * Decodes one input. Binary and UTF-16 input is one rejection (the decoder names it); input that inflates
+ * past the limit becomes one rejection too, so the caller names the file.
+ */
+export const decodeInput = (bytes: Uint8Array): DecodedItem[] => {
+  try {
+    return decodeBytes(bytes);
+  } catch (err) {
+    if (err instanceof InputTooLargeError) return [{ kind: 'rejected', position: '', message: err.message }];
+    throw err;
+  }
 };
 
 /** The one-line rejection message: file, position, reason. */

@@ -1,24 +1,24 @@
 // `signins start` (what `npm start` runs): the bot on this machine, on the embedded store.
-//   no Slack credentials          → dry run: cards printed as text, nothing posted
+//   no Slack credentials                   → dry run: cards printed as text, nothing posted
 //   SLACK_BOT_TOKEN + SLACK_APP_TOKEN      → Socket Mode to a real workspace (no public URL)
 //   SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET → HTTP on PORT, Slack requests at POST /slack/events
+// With Slack it also runs the sweeper, as the Lambda sweeper does. Every way out closes what was opened.
 import { join } from 'node:path';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { watchDirectory } from '../adapters/directory-watcher';
+import { parseArgs } from 'node:util';
+import { checkWatchPath } from '../adapters/directory-watcher';
 import { createJsonLogger } from '../adapters/json-logger';
-import { pollLogGroup } from '../adapters/log-group-tail';
-import { fetchBotIdentity } from '../adapters/slack-identity';
-import { createSlackClient, ReportingNotifier, SlackNotifier } from '../adapters/slack-notifier';
 import type { Config } from '../pipeline/config';
-import { type DecodedItem, decodeBytes, decodeText } from '../core/decode-input';
-import { type IngestDeps, ingest } from '../pipeline/ingest';
-import { openLocalStore } from '../pipeline/local-runtime';
-import type { Notifier } from '../ports';
-import { systemClock } from '../ports';
-import { createSlackApp } from '../slack/app';
-import type { Io } from './parse-command';
+import { loadConfig } from '../pipeline/config';
+import type { IngestDeps } from '../pipeline/ingest';
+import { sweepPendingAlerts } from '../pipeline/sweep';
+import { UsageError } from './cli-error';
+import type { Command, Io } from './command';
+import { ingestInput, localDeps } from './local-pipeline';
+import { openCliStore } from './local-store';
 import { presentCall, summaryLine } from './present';
-import { readInputs, rejectionLine } from './read-inputs';
+import { connectSlack, type SlackMode } from './start-slack';
+import { type Feed, replayFiles, type Source, tailLogGroup, watchFolder } from './start-sources';
+import { startSweepLoop, sweepLine } from './sweep-loop';
 
 export const SAMPLE_TRAIL = join(__dirname, '..', '..', 'examples', 'sample-trail.json');
 
@@ -29,7 +29,7 @@ export interface StartOptions {
   readonly pollSeconds: number;
 }
 
-type Mode = 'dry-run' | 'socket' | 'http';
+type Mode = 'dry-run' | SlackMode;
 
 const modeOf = (config: Config): Mode =>
   !config.slackBotToken
@@ -40,127 +40,176 @@ const modeOf = (config: Config): Mode =>
         ? 'http'
         : 'dry-run';
 
-export const runStart = async (options: StartOptions, config: Config, io: Io): Promise<number> => {
-  const mode = modeOf(config);
-  if (config.slackBotToken && mode === 'dry-run') {
+/** The sample trail only when the user gave no input at all: their own records are shown alone. */
+const filesToReplay = (options: StartOptions, mode: Mode): readonly string[] =>
+  mode === 'dry-run' && options.events.length === 0 && !options.watch && !options.logGroup
+    ? [SAMPLE_TRAIL]
+    : options.events;
+
+const announce = (mode: Mode, config: Config, storeDescription: string, io: Io): void => {
+  if (config.slackBotToken && mode === 'dry-run')
     io.err(
       'signins: SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP): running dry',
     );
-  }
-  const local = await openLocalStore(config, mode !== 'dry-run' || config.dataDirSet);
-  const logger = createJsonLogger({ level: mode === 'dry-run' ? 'silent' : 'info', write: io.err });
-  const slack =
-    mode === 'dry-run' || !config.slackBotToken
-      ? undefined
-      : new SlackNotifier(createSlackClient(config.slackBotToken, { slackApiUrl: config.slackApiUrl }));
-  const notifier: Notifier = new ReportingNotifier(
-    mode === 'dry-run'
-      ? presentCall(false, io.out)
-      : (call) => io.err(`signins: posting to ${call.args.channel}: ${call.args.text}`),
-    slack,
-  );
-  const deps: IngestDeps = {
-    store: local.store,
-    notifier,
-    logger,
-    clock: systemClock,
-    routing: config.routing,
-    defaultChannel: config.channel,
-  };
-  const feed = async (name: string, items: DecodedItem[]) => {
-    const result = await ingest(items, deps);
-    for (const r of result.rejected) io.err(rejectionLine(name, r.position, r.message));
-    for (const f of result.failed) io.err(`signins: ${name}: post of ${f.alertId} failed: ${f.error}`);
-    io.err(`${summaryLine(result, mode === 'dry-run')} (${name})`);
-  };
-
   io.err(
-    `signins: ${mode === 'dry-run' ? 'dry run (no Slack credentials): cards are printed, not posted' : `Slack ${mode} mode`}; ${local.description}; default channel ${config.channel}`,
+    `signins: ${mode === 'dry-run' ? 'dry run (no Slack credentials): cards are printed, not posted' : `Slack ${mode} mode`}; ${storeDescription}; default channel ${config.channel}`,
   );
-  const app =
-    mode === 'dry-run' || !config.slackBotToken
-      ? undefined
-      : createSlackApp({
-          ...(await fetchBotIdentity(
-            createSlackClient(config.slackBotToken, { slackApiUrl: config.slackApiUrl }),
-          )),
-          token: config.slackBotToken,
-          appToken: mode === 'socket' ? config.slackAppToken : undefined,
-          signingSecret: config.slackSigningSecret,
-          slackApiUrl: config.slackApiUrl,
-          port: config.port,
-          logger,
-        });
-  if (app) {
-    await app.start();
-    io.err(
-      mode === 'socket'
-        ? 'signins: connected to Slack (Socket Mode)'
-        : `signins: listening on http://localhost:${config.port}/slack/events`,
-    );
-  }
+};
 
-  const sources = mode === 'dry-run' ? [SAMPLE_TRAIL, ...options.events] : options.events;
-  // readInputs([]) would read standard input: with nothing to replay, read nothing.
-  for (const input of sources.length > 0 ? await readInputs(sources) : []) {
-    if ('error' in input) io.err(rejectionLine(input.name, '', input.error));
-    else await feed(input.name, decodeBytes(input.bytes));
-  }
+/** Feeds inputs through the pipeline, one summary line each, and remembers whether any was rejected. */
+const createFeed = (deps: IngestDeps, dryRun: boolean, io: Io): { feed: Feed; rejected: () => number } => {
+  let rejected = 0;
+  return {
+    feed: async (name, items) => {
+      const result = await ingestInput(name, items, deps, io);
+      rejected += result.rejected.length;
+      io.err(`${summaryLine(result, dryRun)} (${name})`);
+    },
+    rejected: () => rejected,
+  };
+};
 
-  const closers: (() => Promise<void> | void)[] = [];
-  if (options.watch) {
-    const watcher = await watchDirectory(
-      options.watch,
-      (file) => feed(file.path, decodeBytes(file.bytes)),
-      (path, err) => io.err(rejectionLine(path, '', String(err))),
-    );
-    closers.push(() => watcher.close());
-    io.err(`signins: watching ${options.watch} for CloudTrail files`);
-  }
-  if (options.logGroup) {
-    const client = new CloudWatchLogsClient({});
-    let since = Date.now() - 15 * 60_000;
-    let stopped = false;
-    const poll = async () => {
-      try {
-        const page = await pollLogGroup(
-          client,
-          { logGroupName: options.logGroup ?? '', overlapMs: 5 * 60_000 },
-          since,
-        );
-        since = page.nextSince;
-        if (page.messages.length > 0)
-          await feed(
-            options.logGroup ?? '',
-            page.messages.flatMap((m) => decodeText(m)),
-          );
-      } catch (err) {
-        io.err(`signins: reading log group ${options.logGroup}: ${(err as Error).message}`);
-      }
-      if (!stopped) timer = setTimeout(poll, options.pollSeconds * 1000);
-    };
-    let timer = setTimeout(poll, 0);
-    closers.push(() => {
-      stopped = true;
-      clearTimeout(timer);
-      client.destroy();
-    });
-    io.err(`signins: tailing log group ${options.logGroup} every ${options.pollSeconds}s`);
-  }
+interface StopSignal {
+  readonly stopped: Promise<void>;
+  readonly requested: () => boolean;
+  dispose(): void;
+}
 
-  if (!app && closers.length === 0) {
-    await local.close();
-    io.err(
-      'signins: done. Keep it running with --watch DIR or --log-group NAME; post to Slack by setting SLACK_BOT_TOKEN (see README).',
-    );
-    return 0;
-  }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+/**
+ * Listens for Ctrl-C / SIGTERM from the very start, so that a signal during start-up still closes the store
+ * and frees the port; a second signal quits at once.
+ */
+const listenForStop = (io: Io): StopSignal => {
+  let requested = false;
+  let resolve = () => {};
+  const stopped = new Promise<void>((r) => {
+    resolve = r;
   });
-  for (const close of closers) await close();
-  if (app) await app.stop();
-  await local.close();
-  return 0;
+  const onSignal = () => {
+    if (requested) process.exit(130);
+    requested = true;
+    io.err('signins: stopping (again to quit at once)');
+    resolve();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    stopped,
+    requested: () => requested,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+};
+
+/** Opened parts, closed in reverse order however `start` ends. */
+class Opened {
+  private readonly parts: Source[] = [];
+  /** Something that works until stopped (Slack, a watched folder, a tailed log group) was opened. */
+  keepsRunning = false;
+
+  add<T extends Source>(part: T, keepsRunning = false): T {
+    this.parts.push(part);
+    this.keepsRunning ||= keepsRunning;
+    return part;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const part of this.parts.reverse()) await part.close();
+  }
+}
+
+export const runStart = async (options: StartOptions, config: Config, io: Io): Promise<number> => {
+  const mode = modeOf(config);
+  // Checked before anything is opened: a typo must not leave a store or a port behind.
+  if (options.watch) await checkWatchPath(options.watch);
+  const opened = new Opened();
+  const stop = listenForStop(io);
+  try {
+    const store = opened.add(await openCliStore(config, mode !== 'dry-run' || config.dataDirSet));
+    const logger = createJsonLogger({
+      level: mode === 'dry-run' ? 'silent' : config.logLevel,
+      write: io.err,
+    });
+    const slack =
+      mode === 'dry-run' || !config.slackBotToken
+        ? undefined
+        : opened.add(await connectSlack(config, mode, config.slackBotToken, logger, io), true);
+    const deps = localDeps({
+      config,
+      store: store.store,
+      logger,
+      io,
+      slackToken: slack?.token,
+      onCall:
+        mode === 'dry-run'
+          ? presentCall(false, io.out)
+          : (call) => io.err(`signins: posting to ${call.args.channel}`),
+    });
+    announce(mode, config, store.description, io);
+    if (slack)
+      opened.add(
+        await startSweepLoop(
+          (o) => sweepPendingAlerts(deps, o),
+          (r) => {
+            const line = sweepLine(r);
+            if (line) io.err(line);
+          },
+          (err) => io.err(`signins: sweeper: ${err instanceof Error ? err.message : String(err)}`),
+        ),
+      );
+    const { feed, rejected } = createFeed(deps, mode === 'dry-run', io);
+    await replayFiles(filesToReplay(options, mode), feed, stop.requested);
+    if (options.watch) opened.add(await watchFolder(options.watch, feed, io), true);
+    if (options.logGroup) opened.add(tailLogGroup(options.logGroup, options.pollSeconds, feed, io), true);
+    if (!opened.keepsRunning) {
+      io.err(
+        'signins: done. Keep it running with --watch DIR or --log-group NAME; post to Slack by setting SLACK_BOT_TOKEN (see README).',
+      );
+    } else if (!stop.requested()) {
+      await stop.stopped;
+    }
+    return rejected() > 0 ? 2 : 0;
+  } finally {
+    stop.dispose();
+    await opened.closeAll();
+  }
+};
+
+export const startCommand: Command = {
+  name: 'start',
+  summary: 'run the bot locally (what npm start runs)',
+  help: `usage: signins start [--events PATH]… [--watch DIR] [--log-group NAME] [--poll-seconds N]
+
+Runs the bot on this machine with an embedded store. Without Slack credentials it is a dry run: cards
+are printed, nothing is posted, and with no input it shows the sample trail. With SLACK_BOT_TOKEN and
+SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP on PORT) it posts to Slack, keeps its store
+in SIGNINS_DATA_DIR (default .signins-data) and retries cards Slack did not take every minute.
+
+  --events PATH       replay a file once (repeatable)
+  --watch DIR         keep watching DIR and its sub-folders for CloudTrail files (aws s3 sync layout)
+  --log-group NAME    tail the trail's CloudWatch Logs log group (your AWS credentials)
+  --poll-seconds N    how often --log-group is read (default 10)
+
+Exit status: 0 ok, 2 some input rejected, 1 error (one line saying what to do).`,
+  run: async (args, io) => {
+    const { values } = parseArgs({
+      args: [...args],
+      options: {
+        events: { type: 'string', multiple: true, default: [] },
+        watch: { type: 'string' },
+        'log-group': { type: 'string' },
+        'poll-seconds': { type: 'string', default: '10' },
+      },
+    });
+    const pollSeconds = Number(values['poll-seconds']);
+    if (!Number.isFinite(pollSeconds) || pollSeconds < 1)
+      throw new UsageError('--poll-seconds must be a number ≥ 1');
+    return runStart(
+      { events: values.events ?? [], watch: values.watch, logGroup: values['log-group'], pollSeconds },
+      loadConfig(),
+      io,
+    );
+  },
 };

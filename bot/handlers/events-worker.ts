@@ -1,5 +1,6 @@
 // Lambda behind the CloudWatch Logs subscription filter and the alarm topics.
 import type { Context } from 'aws-lambda';
+import { HANDLER_SAFETY_MS } from '../../shared/timeouts';
 import { decodeValue } from '../core/decode-input';
 import { ingest } from '../pipeline/ingest';
 import { lambdaRuntime } from '../pipeline/lambda-runtime';
@@ -8,16 +9,12 @@ export class RecordsNotStoredError extends Error {
   override readonly name = 'RecordsNotStoredError';
 }
 
-/** Time kept back from the timeout: no Slack call may still run past it (per-call timeouts fit inside). */
-const SAFETY_MS = 10_000;
-/** Time kept back for the last store call to time out and the invocation to fail cleanly. */
-const STORE_SAFETY_MS = 5_000;
 
 export const handler = async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
   const { deps } = await lambdaRuntime();
   const end = context ? Date.now() + context.getRemainingTimeInMillis() : undefined;
-  const deadline = end === undefined ? undefined : end - SAFETY_MS;
-  const storeDeadline = end === undefined ? undefined : end - STORE_SAFETY_MS;
+  const deadline = end === undefined ? undefined : end - HANDLER_SAFETY_MS.slack;
+  const storeDeadline = end === undefined ? undefined : end - HANDLER_SAFETY_MS.store;
   try {
     const result = await ingest(decodeValue(event), deps, { deadline, storeDeadline });
     const summary = {

@@ -1,16 +1,15 @@
 // Scheduled every minute: retries alerts whose Slack post has not landed, and runs the hourly health checks.
 import type { Context } from 'aws-lambda';
+import { HANDLER_SAFETY_MS } from '../../shared/timeouts';
 import { healthAlerter } from '../pipeline/health-alerter';
 import { lambdaRuntime } from '../pipeline/lambda-runtime';
 import { runScheduledHealthWatch } from '../pipeline/scheduled-health-watch';
 import { sweepPendingAlerts } from '../pipeline/sweep';
 
-/** Time kept back from the function's timeout for the last post and the log line. */
-const SAFETY_MS = 10_000;
 
 export const handler = async (_event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
   const { config, deps } = await lambdaRuntime();
-  const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - SAFETY_MS : undefined;
+  const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - HANDLER_SAFETY_MS.slack : undefined;
   try {
     const result = await sweepPendingAlerts(deps, { deadline });
     if (result.retried > 0 || result.errors > 0) deps.logger.info('sweep done', { ...result });

@@ -31,6 +31,7 @@ export class DeliveryError extends Error {
 
 export const rejectedBySlack = (code: string, context: string): DeliveryError => {
   const meaning = slackErrorMeaning(code);
+  if (meaning.mayHaveLanded) return new DeliveryError({ kind: 'unknown' }, `${context}: ${code}`);
   return new DeliveryError(
     { kind: 'rejected', code, permanent: meaning.permanent, tokenRefused: meaning.tokenRefused },
     meaning.hint ? `${context}: ${code} (${meaning.hint})` : `${context}: ${code}`,

@@ -119,8 +119,8 @@ class Delivery {
     } catch (err) {
       const error = asDeliveryError(err);
       const f = error.failure;
-      if (f.kind === 'rejected' && !f.tokenRefused) {
-        // The channel cannot be searched (a name, not an ID; no history scope): a duplicate is better than a
+      if (f.kind === 'rejected' && f.permanent && !f.tokenRefused) {
+        // The channel can never be searched (a name, not an ID; no history scope): a duplicate is better than a
         // lost alert, so post.
         this.deps.logger.warn('cannot look for an earlier post; posting, which may duplicate it', {
           ...this.fields,
@@ -128,8 +128,16 @@ class Delivery {
         });
         return null;
       }
-      if (f.kind === 'rejected') return this.failed(error);
-      await this.pending(error, 'unknown', this.retryAt(error), f.kind === 'unknown');
+      if (f.kind === 'rejected' && f.tokenRefused) return this.failed(error);
+      // Slack cannot tell now: look again later, but not for ever.
+      if (this.alert.attempts >= MAX_ATTEMPTS)
+        return this.giveUp(error, `${this.alert.attempts} attempts failed`);
+      await this.pending(
+        error,
+        'unknown',
+        this.retryAt(error),
+        f.kind === 'unknown' || f.kind === 'rejected',
+      );
       return 'pending';
     }
   }
@@ -163,7 +171,11 @@ class Delivery {
     }
   }
 
-  /** Records a post that happened. Never releases the alert: a post that landed must not be made again. */
+  /**
+   * Records a post that happened. Never releases the alert: a post that landed must not be made again. Tried
+   * while time is left; past it, the lease stays, and once it runs out the sweeper finds the card in the channel
+   * and records it.
+   */
   private async record(posted: PostedMessage): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -181,8 +193,7 @@ class Delivery {
         }
         return;
       } catch (err) {
-        if (attempt >= RECORD_ATTEMPTS) {
-          // The lease stays: once it runs out the sweeper finds the card in the channel and records it.
+        if (attempt >= RECORD_ATTEMPTS || this.budget <= 0) {
           this.deps.logger.error('alert posted but not recorded', {
             ...this.fields,
             ...posted,
@@ -228,7 +239,7 @@ class Delivery {
     const kept = await this.deps.store.markAlertPending(
       this.alert.alertId,
       this.alert.leaseId,
-      { error: error.message, outcome, retryAt, attempted },
+      { error: error.message, outcome, retryAt, attempted, attemptStartedAt: new Date(this.alert.updatedAt) },
       now,
     );
     this.deps.logger.warn('alert not posted yet; left for a retry', {
@@ -245,13 +256,18 @@ class Delivery {
       this.deps.metrics.count(BOT_METRICS.slackPermanentErrors);
       if (f.tokenRefused) this.deps.metrics.count(BOT_METRICS.slackTokenRefused);
     }
-    this.deps.metrics.count(BOT_METRICS.abandonedAlerts);
-    await this.deps.store.markAlertFailed(
+    const marked = await this.deps.store.markAlertFailed(
       this.alert.alertId,
       this.alert.leaseId,
       error.message,
       this.deps.clock.now(),
     );
+    if (!marked) {
+      // Someone took the alert over meanwhile: it is theirs to post or give up.
+      this.deps.logger.warn('lease lost before giving up; the new holder owns the alert', this.fields);
+      return 'unavailable';
+    }
+    this.deps.metrics.count(BOT_METRICS.abandonedAlerts);
     this.deps.logger.error('alert abandoned: escalating outside Slack', {
       ...this.fields,
       why,

@@ -300,13 +300,14 @@ export const ingest = async (
   const due = await createAlerts(subjects, deps, options, result);
   // Phase two: deliver. From here on every alert is kept; what fails is the sweeper's.
   for (const { alertId } of due) {
+    if (options.deadline !== undefined && deps.clock.now().getTime() >= options.deadline) {
+      // Out of time: not even claimed, so it is due for the sweeper at once.
+      result.deferred += 1;
+      continue;
+    }
+    let outcome: DeliveryOutcome;
     try {
-      const outcome = await deliverAlert(alertId, deps, options);
-      count(outcome, result);
-      if (outcome === 'pending' || outcome === 'failed') {
-        const alert = await deps.store.getAlert(alertId);
-        result.failed.push({ alertId, error: alert?.lastError ?? outcome });
-      }
+      outcome = await deliverAlert(alertId, deps, options);
     } catch (err) {
       // The store failed mid-delivery: the alert is still pending (or its lease runs out) for the sweeper.
       result.deferred += 1;
@@ -315,6 +316,12 @@ export const ingest = async (
         alertId,
         error: describeError(err),
       });
+      continue;
+    }
+    count(outcome, result);
+    if (outcome === 'pending' || outcome === 'failed') {
+      const alert = await deps.store.getAlert(alertId).catch(() => null);
+      result.failed.push({ alertId, error: alert?.lastError ?? outcome });
     }
   }
   return result;

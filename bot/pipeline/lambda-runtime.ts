@@ -3,7 +3,7 @@
 // stored and kept pending, and posted once it is.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createDynamoClient } from '../adapters/dynamodb-client';
+import { AWS_CALL_SETTINGS, createDynamoClient } from '../adapters/dynamodb-client';
 import { DynamoSignInStore } from '../adapters/dynamodb-store';
 import { createPowertoolsLogger, createPowertoolsMetrics } from '../adapters/powertools';
 import { SlackNotifier, type TokenSource } from '../adapters/slack-notifier';
@@ -21,11 +21,6 @@ export interface LambdaRuntime {
   readonly slackSecret: () => Promise<SlackSecret>;
 }
 
-/** SDK calls on the delivery path fail in seconds rather than hold the function to its timeout. */
-const SDK_TIMEOUTS = {
-  maxAttempts: 2,
-  requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true },
-};
 
 /** The bot token, or a DeliveryError that keeps the alert pending while the secret is not set. */
 const tokenFrom =
@@ -46,7 +41,7 @@ const build = async (): Promise<LambdaRuntime> => {
   const config = loadConfig();
   if (!config.tableName) throw new ConfigError('SIGNINS_TABLE is not set');
   if (!config.secretArn) throw new ConfigError('SIGNINS_SECRET_ARN is not set');
-  const slackSecret = cachedSlackSecret(new SecretsManagerClient(SDK_TIMEOUTS), config.secretArn);
+  const slackSecret = cachedSlackSecret(new SecretsManagerClient(AWS_CALL_SETTINGS), config.secretArn);
   const logger = createPowertoolsLogger(config.logLevel, config.metricsService);
   const store = new DynamoSignInStore(createDynamoClient(), {
     tableName: config.tableName,
@@ -62,7 +57,7 @@ const build = async (): Promise<LambdaRuntime> => {
         timeoutMs: config.slackTimeoutMs,
       }),
       escalator: config.escalationTopicArn
-        ? new SnsEscalator(new SNSClient(SDK_TIMEOUTS), config.escalationTopicArn)
+        ? new SnsEscalator(new SNSClient(AWS_CALL_SETTINGS), config.escalationTopicArn)
         : loggingEscalator(logger),
       metrics: createPowertoolsMetrics({
         namespace: config.metricsNamespace,

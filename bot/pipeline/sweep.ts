@@ -69,10 +69,12 @@ export const sweepPendingAlerts = async (
       deps.logger.error('sweep of alert failed', { alertId: alert.alertId, error: describeError(err) });
     }
   }
+  // Read even when the time ran out: a sweeper that never finishes must not read as "nothing pending". At most
+  // a thousand undelivered alerts are looked at; beyond that the age is a lower bound, still over the alarm.
   const now = deps.clock.now();
-  const oldest = await deps.store.oldestUndelivered(now);
+  const oldest = await deps.store.oldestUndeliveredAt(1000);
   result.oldestPendingAgeSeconds = oldest
-    ? Math.max(0, Math.round((now.getTime() - Date.parse(oldest.createdAt)) / 1000))
+    ? Math.max(0, Math.round((now.getTime() - Date.parse(oldest)) / 1000))
     : 0;
   deps.metrics.gauge(BOT_METRICS.oldestPendingAlertAge, result.oldestPendingAgeSeconds, 'Seconds');
   return result;

@@ -20,6 +20,8 @@ export interface Fault {
   readonly delayMs?: number;
   /** A Slack-level error: HTTP 200 with {ok:false, error}. */
   readonly slackError?: string;
+  /** The call is carried out (a post lands in the channel) and then answered with the fault anyway. */
+  readonly landed?: boolean;
 }
 
 const readBody = async (req: IncomingMessage): Promise<string> => {
@@ -100,6 +102,7 @@ export class FakeSlack {
     this.attempts.push({ method, at: Date.now() });
     const fault = this.faults.get(method)?.shift();
     const late = () => new Promise((r) => setTimeout(r, fault?.delayMs ?? 0));
+    if (fault?.landed) this.answer(method, parseArgs(body, req.headers['content-type']));
     if (fault?.status) {
       await late();
       const headers: Record<string, string> =

@@ -141,9 +141,10 @@ describe('events worker', () => {
   });
 
   it('leaves to the sweeper what a slow Slack leaves no time for, and the sweeper posts it', async () => {
-    env.slack.failNext('chat.postMessage', { delayMs: 1_500 });
-    // 10 s of the remaining time are kept back: this invocation has 2 s for Slack.
-    const context = { getRemainingTimeInMillis: () => 12_000 };
+    env.slack.failNext('chat.postMessage', { delayMs: 2_500 });
+    // HANDLER_SAFETY_MS.slack (15 s) of the remaining time is kept back: this invocation has 3 s for Slack, and
+    // after the first (slow) post less than the 1 s a call needs.
+    const context = { getRemainingTimeInMillis: () => 18_000 };
     const batch = subscriptionEvent([
       withId(ROOT, 'w-slow-1'),
       withId(IAM_FAIL, 'w-slow-2'),

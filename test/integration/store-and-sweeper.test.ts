@@ -1,4 +1,5 @@
 // The alert lease and delivery states on real dynalite, and the sweeper finishing what the worker could not.
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoSignInStore } from '../../bot/adapters/dynamodb-store';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../bot/adapters/embedded-dynamodb';
 import { decodeValue } from '../../bot/core/decode-input';
@@ -15,7 +16,7 @@ import { testPipeline } from '../helpers/pipeline-deps';
 let dynamo: EmbeddedDynamo;
 let slack: FakeSlack;
 let store: DynamoSignInStore;
-let now = new Date('2026-11-20T10:00:00.000Z');
+let now = new Date();
 const clock: Clock = { now: () => now };
 const later = (ms: number) => new Date(now.getTime() + ms);
 
@@ -29,6 +30,8 @@ afterAll(async () => {
 });
 beforeEach(() => {
   slack.reset();
+  // Slack stamps messages with the real clock, and the lookups compare against it: each test starts from it.
+  now = new Date();
   // One table for all; afterEach(drain) leaves nothing due behind a test.
   store = new DynamoSignInStore(dynamo.client, { tableName: dynamo.tableName, retentionDays: 30 });
 });
@@ -95,6 +98,7 @@ describe('the alert lease', () => {
       outcome: 'not-sent' as const,
       retryAt: later(5_000),
       attempted: true,
+      attemptStartedAt: now,
     };
     await expect(
       store.markAlertPending(a.alertId, first.alert.leaseId ?? '', pending, later(5_000)),
@@ -122,7 +126,13 @@ describe('the alert lease', () => {
     await store.createAlert(a, now);
     const claim = await store.claimAlert(a.alertId, now, 60_000);
     if (claim.status !== 'claimed') throw new Error('claim expected');
-    const retry = { error: '500', outcome: 'unknown' as const, retryAt: later(120_000), attempted: true };
+    const retry = {
+      error: '500',
+      outcome: 'unknown' as const,
+      retryAt: later(120_000),
+      attempted: true,
+      attemptStartedAt: now,
+    };
     await store.markAlertPending(a.alertId, claim.alert.leaseId ?? '', retry, now);
     await expect(store.claimAlert(a.alertId, later(60_000), 60_000)).resolves.toMatchObject({
       status: 'unavailable',
@@ -243,8 +253,6 @@ describe('the sweeper', () => {
 
 describe('delivery under trouble', () => {
   it('does not post again when the post landed but recording it failed: the sweeper finds it in the channel', async () => {
-    // Slack stamps messages with its own (real) clock: this test's clock must agree with it.
-    now = new Date();
     const p = pipeline();
     let failMarks = 3;
     const flaky: DynamoSignInStore = Object.create(store);
@@ -274,14 +282,40 @@ describe('delivery under trouble', () => {
     expect(slack.callsTo('chat.postMessage')).toHaveLength(2);
   });
 
-  it('posts the good records when another in the batch cannot be rendered or stored', async () => {
+  it('still posts the card of a sign-in that could not be stored, and reports it so that the worker fails', async () => {
     const p = pipeline();
-    const poison = record('poison', { eventName: 'constructor' });
-    const result = await ingest(decodeValue({ Records: [poison, record('survivor')] }), p.deps);
-    expect(result.posted).toBeGreaterThanOrEqual(1);
-    expect(slack.callsTo('chat.postMessage').map((c) => String(c.args.text))).toContainEqual(
-      expect.stringMatching(/^CRITICAL: Console sign-in/),
-    );
+    const flaky: DynamoSignInStore = Object.create(store);
+    flaky.saveSignIn = async (signIn, at) => {
+      if (signIn.eventId === 'unstorable') throw new Error('ValidationException: Item size has exceeded');
+      return store.saveSignIn(signIn, at);
+    };
+    const result = await ingest(decodeValue({ Records: [record('unstorable'), record('survivor')] }), {
+      ...p.deps,
+      store: flaky,
+    });
+    expect(result).toMatchObject({ posted: 2, notStored: [{ id: 'signin:unstorable' }] });
+    expect(await store.getSignIn('survivor')).not.toBeNull();
+  });
+
+  it('keeps undelivered alerts without an expiry, and gives delivered ones the retention', async () => {
+    const p = pipeline();
+    slack.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 60 });
+    await ingest(decodeValue({ Records: [record('ttl-pending'), record('ttl-posted')] }), p.deps);
+    const raw = async (alertId: string) =>
+      (
+        await dynamo.client.send(
+          new GetItemCommand({
+            TableName: dynamo.tableName,
+            Key: { pk: { S: `ALERT#${alertId}` }, sk: { S: 'ALERT' } },
+          }),
+        )
+      ).Item;
+    const pending = await raw('signin:ttl-pending');
+    const posted = await raw('signin:ttl-posted');
+    expect(pending?.status?.S).toBe('pending');
+    expect(pending?.expiresAt).toBeUndefined();
+    expect(posted?.status?.S).toBe('posted');
+    expect(Number(posted?.expiresAt?.N)).toBeGreaterThan(now.getTime() / 1000 + 29 * 86_400);
   });
 });
 
