@@ -1,7 +1,7 @@
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_DEAD_MAN_HOURS } from './health-alarms';
-import { RoutingError, routingValue } from './routing-value';
+import { channelIdProblem, isChannelId, RoutingError, routingValue } from './routing-value';
 import type { SignInsStackProps } from './signins-stack';
 
 /** The `-c key=value` settings infra/app.ts understands (README "Deploy" lists them). */
@@ -141,6 +141,7 @@ export const readContext = (
   if (channel === undefined) {
     throw new ContextError('Set the Slack channel ID to post to: npx cdk deploy -c channel=C0123ABCD');
   }
+  if (!isChannelId(channel)) throw new ContextError(`channel ${channelIdProblem(channel)}`);
   let routing: string | undefined;
   try {
     routing = routingValue(text('routing'));

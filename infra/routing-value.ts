@@ -20,5 +20,19 @@ export const routingValue = (routing: RoutingInput | undefined): string | undefi
   }
   const parsed = routingSchema.safeParse(json);
   if (!parsed.success) throw new RoutingError(`routing is invalid ${describeRoutingError(parsed.error)}`);
+  const r = parsed.data;
+  const channels = [
+    ...Object.values(r.channels),
+    ...Object.values(r.accounts).flatMap((a) => [a.channel, ...Object.values(a.channels)]),
+  ].filter((c): c is string => c !== undefined);
+  const name = channels.find((c) => !isChannelId(c));
+  if (name !== undefined) throw new RoutingError(`routing: ${channelIdProblem(name)}`);
   return text;
 };
+
+/** A Slack channel ID (C… public, G… private): what conversations.history takes to find a card again. */
+export const isChannelId = (channel: string): boolean => /^[CG][A-Z0-9]{6,}$/.test(channel);
+
+export const channelIdProblem = (channel: string): string =>
+  `"${channel}" is not a Slack channel ID: use the ID (C0123ABCD, at the bottom of the channel's About tab), ` +
+  'which the bot needs to find a card again when Slack is slow';

@@ -11,29 +11,34 @@ const read = (values: Record<string, unknown>) => readContext(from(values), Obje
 describe('context mistakes are refused at synth, by name', () => {
   it.each([
     [
-      { channel: 'C1', alarmEmail: 'sec@example.com, not-an-address' },
+      { channel: 'C0123ABCD', alarmEmail: 'sec@example.com, not-an-address' },
       /alarmEmail: "not-an-address" is not an e-mail/,
     ],
-    [{ channel: 'C1', escalationEmail: 'oncall at example.com' }, /escalationEmail: .* is not an e-mail/],
+    [{ channel: 'C0123ABCD', escalationEmail: 'oncall at example.com' }, /escalationEmail: .* is not an e-mail/],
     [
-      { channel: 'C1', rootSmsNumber: '555-0123' },
+      { channel: 'C0123ABCD', rootSmsNumber: '555-0123' },
       /rootSmsNumber: "555-0123" is not a phone number in E\.164/,
     ],
-    [{ channel: 'C1', escalationSms: '+0123' }, /escalationSms/],
-    [{ channel: 'C1', deadManHours: '0' }, /deadManHours must be a whole number from 1 to 24/],
-    [{ channel: 'C1', deadManHours: '25' }, /deadManHours/],
-    [{ channel: 'C1', deadManHours: '2.5' }, /deadManHours/],
-    [{ channel: 'C1', routing: '{"post":["urgent"]}' }, /routing is invalid at post\.0/],
-    [{ channel: 'C1', routing: '{"channels": ' }, /routing must be JSON/],
-    [{ channel: 'C1', organizationTrail: 'true' }, /needs organizationId/],
+    [{ channel: 'C0123ABCD', escalationSms: '+0123' }, /escalationSms/],
+    [{ channel: '#aws-signins' }, /channel "#aws-signins" is not a Slack channel ID: use the ID/],
     [
-      { channel: 'C1', organizationTrail: true, organizationId: 'o-1', existingLogGroup: 'lg' },
+      { channel: 'C0123ABCD', routing: '{"channels":{"critical":"#sec-page"}}' },
+      /routing: "#sec-page" is not a Slack channel ID/,
+    ],
+    [{ channel: 'C0123ABCD', deadManHours: '0' }, /deadManHours must be a whole number from 1 to 24/],
+    [{ channel: 'C0123ABCD', deadManHours: '25' }, /deadManHours/],
+    [{ channel: 'C0123ABCD', deadManHours: '2.5' }, /deadManHours/],
+    [{ channel: 'C0123ABCD', routing: '{"post":["urgent"]}' }, /routing is invalid at post\.0/],
+    [{ channel: 'C0123ABCD', routing: '{"channels": ' }, /routing must be JSON/],
+    [{ channel: 'C0123ABCD', organizationTrail: 'true' }, /needs organizationId/],
+    [
+      { channel: 'C0123ABCD', organizationTrail: true, organizationId: 'o-1', existingLogGroup: 'lg' },
       /cannot be combined/,
     ],
-    [{ channel: 'C1', alarmNamePrefix: 'prod env' }, /alarmNamePrefix must be/],
+    [{ channel: 'C0123ABCD', alarmNamePrefix: 'prod env' }, /alarmNamePrefix must be/],
     [{ chanel: 'C1' }, /unknown context key "chanel" \(did you mean "channel"\?\)/],
     [
-      { channel: 'C1', deadmanHours: 3 },
+      { channel: 'C0123ABCD', deadmanHours: 3 },
       /unknown context key "deadmanHours" \(did you mean "deadManHours"\?\)/,
     ],
   ])('%j', (values, message) => {
@@ -42,7 +47,7 @@ describe('context mistakes are refused at synth, by name', () => {
 
   it("ignores the keys CDK itself puts in the context (feature flags, aws:cdk:*, cached lookups, cdk.json's own)", () => {
     const settings = read({
-      channel: 'C1',
+      channel: 'C0123ABCD',
       'aws:cdk:bundling-stacks': [],
       'aws:cdk:enable-path-metadata': true,
       '@aws-cdk/core:checkSecretUsage': true,
@@ -50,17 +55,17 @@ describe('context mistakes are refused at synth, by name', () => {
       'acknowledged-issue-numbers': [],
       'availability-zones:account=123456789012:region=eu-west-1': ['eu-west-1a'],
     });
-    expect(settings.stackProps.alerts.slackChannel).toBe('C1');
+    expect(settings.stackProps.alerts.slackChannel).toBe('C0123ABCD');
   });
 
   it('mails and texts escalations and pipeline health to the alarm people unless told otherwise', () => {
-    const defaults = read({ channel: 'C1', alarmEmail: 'sec@example.com', rootSmsNumber: '+15555550123' });
+    const defaults = read({ channel: 'C0123ABCD', alarmEmail: 'sec@example.com', rootSmsNumber: '+15555550123' });
     expect(defaults.stackProps.alerts.escalationRecipients).toEqual({
       emails: ['sec@example.com'],
       smsNumbers: ['+15555550123'],
     });
     const own = read({
-      channel: 'C1',
+      channel: 'C0123ABCD',
       alarmEmail: 'sec@example.com',
       rootSmsNumber: '+15555550123',
       escalationEmail: 'oncall@example.com',
@@ -73,8 +78,8 @@ describe('context mistakes are refused at synth, by name', () => {
   });
 
   it('reads deadManHours from the command line or cdk.json', () => {
-    expect(read({ channel: 'C1', deadManHours: '12' }).stackProps.alerts.deadManHours).toBe(12);
-    expect(read({ channel: 'C1', deadManHours: 1 }).stackProps.alerts.deadManHours).toBe(1);
+    expect(read({ channel: 'C0123ABCD', deadManHours: '12' }).stackProps.alerts.deadManHours).toBe(12);
+    expect(read({ channel: 'C0123ABCD', deadManHours: 1 }).stackProps.alerts.deadManHours).toBe(1);
   });
 });
 
@@ -98,17 +103,17 @@ describe('infra/app.ts with a wrong context', () => {
     ],
     [
       'a retention CloudWatch Logs refuses',
-      { channel: 'C1', logRetentionDays: '31' },
+      { channel: 'C0123ABCD', logRetentionDays: '31' },
       /^signins: logRetentionDays/,
     ],
     [
       'routing the bot refuses',
-      { channel: 'C1', routing: '{"post":["urgent"]}' },
+      { channel: 'C0123ABCD', routing: '{"post":["urgent"]}' },
       /^signins: routing is invalid/,
     ],
-    ['a phone number not in E.164', { channel: 'C1', rootSmsNumber: '0123' }, /^signins: rootSmsNumber/],
-    ['a bad e-mail address', { channel: 'C1', alarmEmail: 'security' }, /^signins: alarmEmail/],
-    ['a dead-man period out of range', { channel: 'C1', deadManHours: '48' }, /^signins: deadManHours/],
+    ['a phone number not in E.164', { channel: 'C0123ABCD', rootSmsNumber: '0123' }, /^signins: rootSmsNumber/],
+    ['a bad e-mail address', { channel: 'C0123ABCD', alarmEmail: 'security' }, /^signins: alarmEmail/],
+    ['a dead-man period out of range', { channel: 'C0123ABCD', deadManHours: '48' }, /^signins: deadManHours/],
   ])('%s: one line on stderr, no stack trace, exit 1', (_case, context, message) => {
     const result = synth(context);
     const lines = result.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('npm warn'));

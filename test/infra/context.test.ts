@@ -18,7 +18,7 @@ describe('app context', () => {
 
   it('mails every alarm and texts root successes, as the seeds do', () => {
     const { stackProps } = readContext(
-      from({ channel: 'C1', alarmEmail: 'a@example.com, b@example.com', rootSmsNumber: '+15555550123' }),
+      from({ channel: 'C0123ABCD', alarmEmail: 'a@example.com, b@example.com', rootSmsNumber: '+15555550123' }),
     );
     const recipients = stackProps.alerts.alarms?.recipients ?? {};
     expect(recipients['signin-console-success-root']).toEqual({
@@ -37,7 +37,7 @@ describe('app context', () => {
   it('reads trail options, typed as given on the command line or in cdk.json', () => {
     const cli = readContext(
       from({
-        channel: 'C1',
+        channel: 'C0123ABCD',
         organizationTrail: 'true',
         organizationId: 'o-abc',
         logRetentionDays: '30',
@@ -45,7 +45,7 @@ describe('app context', () => {
       }),
     );
     const json = readContext(
-      from({ channel: 'C1', organizationTrail: true, organizationId: 'o-abc', logRetentionDays: 30 }),
+      from({ channel: 'C0123ABCD', organizationTrail: true, organizationId: 'o-abc', logRetentionDays: 30 }),
     );
     expect(cli.stackProps.alerts.trail).toMatchObject({
       organizationTrail: true,
@@ -59,9 +59,9 @@ describe('app context', () => {
   it('passes routing rules through as JSON, from a string or a cdk.json object', () => {
     const rules = { channels: { critical: 'C0SECOPS' } };
     expect(
-      readContext(from({ channel: 'C1', routing: JSON.stringify(rules) })).stackProps.alerts.routing,
+      readContext(from({ channel: 'C0123ABCD', routing: JSON.stringify(rules) })).stackProps.alerts.routing,
     ).toBe(JSON.stringify(rules));
-    expect(readContext(from({ channel: 'C1', routing: rules })).stackProps.alerts.routing).toBe(
+    expect(readContext(from({ channel: 'C0123ABCD', routing: rules })).stackProps.alerts.routing).toBe(
       JSON.stringify(rules),
     );
   });
@@ -72,13 +72,13 @@ describe('app context', () => {
   });
 
   it('rejects values CloudFormation would reject later', () => {
-    expect(() => readContext(from({ channel: 'C1', logRetentionDays: '31' }))).toThrow(/logRetentionDays/);
-    expect(() => readContext(from({ channel: 'C1', organizationTrail: 'yes' }))).toThrow(/true or false/);
-    expect(() => readContext(from({ channel: 'C1', retentionDays: 'ninety' }))).toThrow(/whole number/);
+    expect(() => readContext(from({ channel: 'C0123ABCD', logRetentionDays: '31' }))).toThrow(/logRetentionDays/);
+    expect(() => readContext(from({ channel: 'C0123ABCD', organizationTrail: 'yes' }))).toThrow(/true or false/);
+    expect(() => readContext(from({ channel: 'C0123ABCD', retentionDays: 'ninety' }))).toThrow(/whole number/);
   });
 
   it('defaults the stack name and leaves unset options unset', () => {
-    const { stackName, stackProps } = readContext(from({ channel: 'C1' }));
+    const { stackName, stackProps } = readContext(from({ channel: 'C0123ABCD' }));
     expect(stackName).toBe('SignIns');
     expect(stackProps.existingSecret).toBeUndefined();
     expect(stackProps.alerts.trail?.existingLogGroupName).toBeUndefined();
