@@ -12,6 +12,11 @@ process.emitWarning = (warning, ...rest) => {
     return;
   return emitWarning.call(process, warning, ...rest);
 };
+// `signins parse … | head`: the reader went away; that is the end, not an error.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 require('tsx/cjs');
 const { main } = require('../bot/cli/main.ts');
 
@@ -19,12 +24,31 @@ const io = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 };
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is being removed.
+const printable = (text) => String(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+// Once main is done nothing should keep the process alive; if something still does (a socket a library
+// left open), say so and leave rather than hang in front of the user.
+const leaveSoon = () =>
+  setTimeout(() => {
+    process.stderr.write(
+      'signins: something was still running after the end (a bug in signins): leaving anyway\n',
+    );
+    process.exit();
+  }, 2000).unref();
 main(process.argv.slice(2), io).then(
   (code) => {
     process.exitCode = code;
+    leaveSoon();
   },
   (err) => {
-    process.stderr.write(`signins: ${err?.stack ?? String(err)}\n`);
+    // Failures a user can fix are one line from main; what reaches here is a bug in signins.
+    const debug = process.env.SIGNINS_DEBUG === '1';
+    process.stderr.write(
+      debug
+        ? `signins: ${err?.stack ?? String(err)}\n`
+        : `signins: internal error: ${printable(err?.message ?? err)} (SIGNINS_DEBUG=1 shows where; please report it)\n`,
+    );
     process.exitCode = 1;
+    leaveSoon();
   },
 );

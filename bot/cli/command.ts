@@ -1,0 +1,16 @@
+// What every `signins` subcommand provides to main.ts: its help and how to run it.
+
+export interface Io {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+export interface Command {
+  readonly name: string;
+  /** One line for `signins --help`. */
+  readonly summary: string;
+  /** `signins NAME --help`: synopsis and options, without a trailing newline. */
+  readonly help: string;
+  /** Runs with the arguments after the command's name; resolves to the exit status. */
+  readonly run: (args: readonly string[], io: Io) => Promise<number>;
+}

@@ -1,0 +1,59 @@
+// The worker's pipeline as the CLI runs it (`replay`, `start`): the same ingest and delivery, with cards shown
+// on the terminal, escalations told on stderr instead of an SNS topic, and Slack when a token is given.
+import { type RecordedCall, ReportingNotifier, SlackNotifier } from '../adapters/slack-notifier';
+import type { DecodedItem } from '../core/decode-input';
+import type { Config } from '../pipeline/config';
+import { type IngestDeps, type IngestResult, ingest } from '../pipeline/ingest';
+import { type Logger, noMetrics, type SignInStore, systemClock } from '../ports';
+import type { Io } from './command';
+import { rejectionLine } from './read-inputs';
+import { HintingNotifier } from './slack-hints';
+
+export interface LocalPipelineParts {
+  readonly config: Config;
+  readonly store: SignInStore;
+  readonly logger: Logger;
+  readonly io: Io;
+  /** Every card posted (or, without Slack, that would be). */
+  readonly onCall: (call: RecordedCall) => void;
+  /** Post to Slack with this token; without it nothing leaves the machine. */
+  readonly slackToken?: string;
+}
+
+export const localDeps = (parts: LocalPipelineParts): IngestDeps => {
+  const { config, io } = parts;
+  const slack = parts.slackToken
+    ? new HintingNotifier(
+        new SlackNotifier(async () => parts.slackToken as string, {
+          slackApiUrl: config.slackApiUrl,
+          timeoutMs: config.slackTimeoutMs,
+        }),
+        io.err,
+      )
+    : undefined;
+  return {
+    store: parts.store,
+    notifier: new ReportingNotifier(parts.onCall, slack),
+    // No escalation topic on this machine: the user is the one to tell.
+    escalator: { escalate: async (e) => io.err(`signins: gave up on an alert: ${e.subject}`) },
+    metrics: noMetrics,
+    logger: parts.logger,
+    clock: systemClock,
+    routing: config.routing,
+    defaultChannel: config.channel,
+  };
+};
+
+/** Ingests one input and tells, line by line, what was rejected and what did not reach Slack. */
+export const ingestInput = async (
+  name: string,
+  items: readonly DecodedItem[],
+  deps: IngestDeps,
+  io: Io,
+): Promise<IngestResult> => {
+  const result = await ingest(items, deps);
+  for (const r of result.rejected) io.err(rejectionLine(name, r.position, r.message));
+  for (const n of result.notStored) io.err(`signins: ${name}: ${n.id} not stored: ${n.error}`);
+  for (const f of result.failed) io.err(`signins: ${name}: ${f.alertId} not posted yet: ${f.error}`);
+  return result;
+};
