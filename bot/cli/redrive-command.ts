@@ -110,11 +110,16 @@ export const redrive = async (
   return result;
 };
 
+const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
 /** The AWS parts, in the queue's region unless the environment says otherwise. */
 export const awsRedriveParts = (queueUrl: string): RedriveParts & { close(): void } => {
   const region = queueRegion(queueUrl);
-  const sqs = new SQSClient(region ? { region } : {});
-  const lambda = new LambdaClient(region ? { region } : {});
+  // The SDK warns on the console when the queue URL's host differs from its endpoint, then uses the URL,
+  // which is what we want: keep the user's output to our own lines.
+  const options = { ...(region ? { region } : {}), logger: quietLogger };
+  const sqs = new SQSClient(options);
+  const lambda = new LambdaClient(options);
   return {
     queue: sqsFailureQueue(sqs, queueUrl),
     invoke: (functionName, payload) => invokeAsync(lambda, functionName, payload),
