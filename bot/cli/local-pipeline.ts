@@ -34,8 +34,11 @@ export const localDeps = (parts: LocalPipelineParts): IngestDeps => {
   return {
     store: parts.store,
     notifier: new ReportingNotifier(parts.onCall, slack),
-    // No escalation topic on this machine: the user is the one to tell.
-    escalator: { escalate: async (e) => io.err(`signins: gave up on an alert: ${e.subject}`) },
+    // No escalation topic on this machine: the user is the one to tell (the first line says what and why).
+    escalator: {
+      escalate: async (e) =>
+        io.err(`signins: ${e.attributes.alertId ?? 'alert'}: ${e.message.split('\n')[0]}`),
+    },
     metrics: noMetrics,
     logger: parts.logger,
     clock: systemClock,
@@ -54,6 +57,10 @@ export const ingestInput = async (
   const result = await ingest(items, deps);
   for (const r of result.rejected) io.err(rejectionLine(name, r.position, r.message));
   for (const n of result.notStored) io.err(`signins: ${name}: ${n.id} not stored: ${n.error}`);
-  for (const f of result.failed) io.err(`signins: ${name}: ${f.alertId} not posted yet: ${f.error}`);
+  for (const f of result.failed) {
+    // A given-up alert was told by the escalator; what is left pending, the sweeper retries.
+    if ((await deps.store.getAlert(f.alertId))?.status === 'failed') continue;
+    io.err(`signins: ${name}: ${f.alertId} not posted yet, the sweeper retries it: ${f.error}`);
+  }
   return result;
 };
