@@ -10,7 +10,6 @@ import { createJsonLogger } from '../adapters/json-logger';
 import type { Config } from '../pipeline/config';
 import { loadConfig } from '../pipeline/config';
 import type { IngestDeps } from '../pipeline/ingest';
-import { sweepPendingAlerts } from '../pipeline/sweep';
 import { UsageError } from './cli-error';
 import type { Command, Io } from './command';
 import { ingestInput, localDeps } from './local-pipeline';
@@ -18,7 +17,7 @@ import { openCliStore } from './local-store';
 import { presentCall, summaryLine } from './present';
 import { connectSlack, type SlackMode } from './start-slack';
 import { type Feed, replayFiles, type Source, tailLogGroup, watchFolder } from './start-sources';
-import { startSweepLoop, sweepLine } from './sweep-loop';
+import { startLocalSweeper } from './sweep-loop';
 
 export const SAMPLE_TRAIL = join(__dirname, '..', '..', 'examples', 'sample-trail.json');
 
@@ -115,8 +114,17 @@ class Opened {
     return part;
   }
 
+  /** Closes every part even when one fails to (the store last), then reports the first failure. */
   async closeAll(): Promise<void> {
-    for (const part of this.parts.reverse()) await part.close();
+    const failures: unknown[] = [];
+    for (const part of this.parts.reverse()) {
+      try {
+        await part.close();
+      } catch (err) {
+        failures.push(err);
+      }
+    }
+    if (failures.length > 0) throw failures[0];
   }
 }
 
@@ -142,23 +150,14 @@ export const runStart = async (options: StartOptions, config: Config, io: Io): P
       logger,
       io,
       slackToken: slack?.token,
+      // A dry run shows each card; with Slack, one line per post.
       onCall:
         mode === 'dry-run'
           ? presentCall(false, io.out)
           : (call) => io.err(`signins: posting to ${call.args.channel}`),
     });
     announce(mode, config, store.description, io);
-    if (slack)
-      opened.add(
-        await startSweepLoop(
-          (o) => sweepPendingAlerts(deps, o),
-          (r) => {
-            const line = sweepLine(r);
-            if (line) io.err(line);
-          },
-          (err) => io.err(`signins: sweeper: ${err instanceof Error ? err.message : String(err)}`),
-        ),
-      );
+    if (slack) opened.add(await startLocalSweeper(deps, io));
     const { feed, rejected } = createFeed(deps, mode === 'dry-run', io);
     await replayFiles(filesToReplay(options, mode), feed, stop.requested);
     if (options.watch) opened.add(await watchFolder(options.watch, feed, io), true);

@@ -1,6 +1,8 @@
 // The sweeper on this machine: what the Lambda sweeper does every minute (alerts not in Slack yet are
 // delivered again), run once at start and then every minute while `signins start` runs.
-import type { SweepResult } from '../pipeline/sweep';
+import type { DeliveryDeps } from '../pipeline/delivery';
+import { type SweepResult, sweepPendingAlerts } from '../pipeline/sweep';
+import type { Io } from './command';
 
 export const SWEEP_INTERVAL_MS = 60_000;
 /** One run stops starting posts after this, well before the next run is due. */
@@ -49,3 +51,14 @@ export const sweepLine = (r: SweepResult): string | undefined =>
   r.retried === 0 && r.errors === 0
     ? undefined
     : `signins: sweeper: ${r.posted} pending card(s) posted, ${r.found} found already in Slack, ${r.stillPending} still pending, ${r.gaveUp} given up${r.errors ? `, ${r.errors} error(s)` : ''}`;
+
+/** The sweeper over the local store and Slack, telling the user what it did. */
+export const startLocalSweeper = (deps: DeliveryDeps, io: Io): Promise<SweepLoop> =>
+  startSweepLoop(
+    (options) => sweepPendingAlerts(deps, options),
+    (result) => {
+      const line = sweepLine(result);
+      if (line) io.err(line);
+    },
+    (err) => io.err(`signins: sweeper: ${err instanceof Error ? err.message : String(err)}`),
+  );
