@@ -1,6 +1,7 @@
 // Where `signins start` gets records: files given once (--events), a folder it keeps watching (--watch) and
 // a log group it tails with the user's AWS credentials (--log-group). Each hands decoded items to `feed`.
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { describeCallError, describeUnreachable } from '../adapters/aws-errors';
 import { watchDirectory } from '../adapters/directory-watcher';
 import { pollLogGroup } from '../adapters/log-group-tail';
 import { type DecodedItem, decodeText } from '../core/decode-input';
@@ -61,7 +62,10 @@ export const tailLogGroup = (logGroup: string, pollSeconds: number, feed: Feed, 
           page.messages.flatMap((m) => decodeText(m)),
         );
     } catch (err) {
-      io.err(`signins: reading log group ${logGroup}: ${(err as Error).message}`);
+      // Said on every failed poll: the tail keeps trying (the network may come back).
+      io.err(
+        `signins: reading log group ${logGroup}: ${describeUnreachable(err) ?? describeCallError('logs:FilterLogEvents', err)}`,
+      );
     }
     if (!stopped) timer = setTimeout(poll, pollSeconds * 1000);
   };
