@@ -19,7 +19,8 @@ export const ALERT_LEASE_MS =
 export const AWS_CALL_TIMEOUTS_MS = { connection: 1_000, request: 2_000, attempts: 2 } as const;
 
 /** The longest one AWS SDK call may take on the delivery path, retries included (plus a little backoff). */
-export const MAX_AWS_CALL_MS = AWS_CALL_TIMEOUTS_MS.attempts * (AWS_CALL_TIMEOUTS_MS.connection + AWS_CALL_TIMEOUTS_MS.request);
+export const MAX_AWS_CALL_MS =
+  AWS_CALL_TIMEOUTS_MS.attempts * (AWS_CALL_TIMEOUTS_MS.connection + AWS_CALL_TIMEOUTS_MS.request);
 
 /**
  * Time the handlers keep back from their Lambda timeout. No Slack call starts or runs past `slack` (each call's

@@ -9,7 +9,6 @@ export class RecordsNotStoredError extends Error {
   override readonly name = 'RecordsNotStoredError';
 }
 
-
 export const handler = async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
   const { deps } = await lambdaRuntime();
   const end = context ? Date.now() + context.getRemainingTimeInMillis() : undefined;

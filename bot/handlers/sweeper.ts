@@ -6,10 +6,11 @@ import { lambdaRuntime } from '../pipeline/lambda-runtime';
 import { runScheduledHealthWatch } from '../pipeline/scheduled-health-watch';
 import { sweepPendingAlerts } from '../pipeline/sweep';
 
-
 export const handler = async (_event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
   const { config, deps } = await lambdaRuntime();
-  const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - HANDLER_SAFETY_MS.slack : undefined;
+  const deadline = context
+    ? Date.now() + context.getRemainingTimeInMillis() - HANDLER_SAFETY_MS.slack
+    : undefined;
   try {
     const result = await sweepPendingAlerts(deps, { deadline });
     if (result.retried > 0 || result.errors > 0) deps.logger.info('sweep done', { ...result });

@@ -21,7 +21,6 @@ export interface LambdaRuntime {
   readonly slackSecret: () => Promise<SlackSecret>;
 }
 
-
 /** The bot token, or a DeliveryError that keeps the alert pending while the secret is not set. */
 const tokenFrom =
   (slackSecret: () => Promise<SlackSecret>): TokenSource =>

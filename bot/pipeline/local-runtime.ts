@@ -3,8 +3,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoSignInStore } from '../adapters/dynamodb-store';
 import { startEmbeddedDynamo } from '../adapters/embedded-dynamodb';
-import type { Config } from './config';
 import type { SignInStore } from '../ports';
+import type { Config } from './config';
 
 export interface LocalStore {
   readonly store: SignInStore;

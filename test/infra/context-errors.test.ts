@@ -14,7 +14,10 @@ describe('context mistakes are refused at synth, by name', () => {
       { channel: 'C0123ABCD', alarmEmail: 'sec@example.com, not-an-address' },
       /alarmEmail: "not-an-address" is not an e-mail/,
     ],
-    [{ channel: 'C0123ABCD', escalationEmail: 'oncall at example.com' }, /escalationEmail: .* is not an e-mail/],
+    [
+      { channel: 'C0123ABCD', escalationEmail: 'oncall at example.com' },
+      /escalationEmail: .* is not an e-mail/,
+    ],
     [
       { channel: 'C0123ABCD', rootSmsNumber: '555-0123' },
       /rootSmsNumber: "555-0123" is not a phone number in E\.164/,
@@ -59,7 +62,11 @@ describe('context mistakes are refused at synth, by name', () => {
   });
 
   it('mails and texts escalations and pipeline health to the alarm people unless told otherwise', () => {
-    const defaults = read({ channel: 'C0123ABCD', alarmEmail: 'sec@example.com', rootSmsNumber: '+15555550123' });
+    const defaults = read({
+      channel: 'C0123ABCD',
+      alarmEmail: 'sec@example.com',
+      rootSmsNumber: '+15555550123',
+    });
     expect(defaults.stackProps.alerts.escalationRecipients).toEqual({
       emails: ['sec@example.com'],
       smsNumbers: ['+15555550123'],
@@ -111,9 +118,17 @@ describe('infra/app.ts with a wrong context', () => {
       { channel: 'C0123ABCD', routing: '{"post":["urgent"]}' },
       /^signins: routing is invalid/,
     ],
-    ['a phone number not in E.164', { channel: 'C0123ABCD', rootSmsNumber: '0123' }, /^signins: rootSmsNumber/],
+    [
+      'a phone number not in E.164',
+      { channel: 'C0123ABCD', rootSmsNumber: '0123' },
+      /^signins: rootSmsNumber/,
+    ],
     ['a bad e-mail address', { channel: 'C0123ABCD', alarmEmail: 'security' }, /^signins: alarmEmail/],
-    ['a dead-man period out of range', { channel: 'C0123ABCD', deadManHours: '48' }, /^signins: deadManHours/],
+    [
+      'a dead-man period out of range',
+      { channel: 'C0123ABCD', deadManHours: '48' },
+      /^signins: deadManHours/,
+    ],
   ])('%s: one line on stderr, no stack trace, exit 1', (_case, context, message) => {
     const result = synth(context);
     const lines = result.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('npm warn'));

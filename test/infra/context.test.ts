@@ -18,7 +18,11 @@ describe('app context', () => {
 
   it('mails every alarm and texts root successes, as the seeds do', () => {
     const { stackProps } = readContext(
-      from({ channel: 'C0123ABCD', alarmEmail: 'a@example.com, b@example.com', rootSmsNumber: '+15555550123' }),
+      from({
+        channel: 'C0123ABCD',
+        alarmEmail: 'a@example.com, b@example.com',
+        rootSmsNumber: '+15555550123',
+      }),
     );
     const recipients = stackProps.alerts.alarms?.recipients ?? {};
     expect(recipients['signin-console-success-root']).toEqual({
@@ -72,9 +76,15 @@ describe('app context', () => {
   });
 
   it('rejects values CloudFormation would reject later', () => {
-    expect(() => readContext(from({ channel: 'C0123ABCD', logRetentionDays: '31' }))).toThrow(/logRetentionDays/);
-    expect(() => readContext(from({ channel: 'C0123ABCD', organizationTrail: 'yes' }))).toThrow(/true or false/);
-    expect(() => readContext(from({ channel: 'C0123ABCD', retentionDays: 'ninety' }))).toThrow(/whole number/);
+    expect(() => readContext(from({ channel: 'C0123ABCD', logRetentionDays: '31' }))).toThrow(
+      /logRetentionDays/,
+    );
+    expect(() => readContext(from({ channel: 'C0123ABCD', organizationTrail: 'yes' }))).toThrow(
+      /true or false/,
+    );
+    expect(() => readContext(from({ channel: 'C0123ABCD', retentionDays: 'ninety' }))).toThrow(
+      /whole number/,
+    );
   });
 
   it('defaults the stack name and leaves unset options unset', () => {
