@@ -71,7 +71,18 @@ export const connectSlack = async (
       createSlackClient(token, { slackApiUrl: config.slackApiUrl, retries: 1 }),
     );
   } catch (err) {
-    throw refusedToken(err, 'SLACK_BOT_TOKEN') ?? unreachable(err, config) ?? err;
+    // Whatever else auth.test says (not a bot token, an answer without ids) is about the token too.
+    throw (
+      refusedToken(err, 'SLACK_BOT_TOKEN') ??
+      unreachable(err, config) ??
+      new CliError(
+        `checking SLACK_BOT_TOKEN with auth.test: ${err instanceof Error ? err.message : String(err)}`,
+        1,
+        {
+          cause: err,
+        },
+      )
+    );
   }
   const app = createSlackApp({
     ...identity,
