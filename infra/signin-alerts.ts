@@ -189,6 +189,10 @@ export class SignInAlerts extends Construct {
       });
     }
     new CfnOutput(this, 'EscalationTopicArn', { value: this.escalationTopic.topicArn });
+    new CfnOutput(this, 'FailureQueueUrl', {
+      description: 'Events the worker could not store: npx signins redrive --queue-url <this>',
+      value: this.functions.eventsWorkerFailures.queueUrl,
+    });
     new CfnOutput(this, 'HealthTopicArn', {
       description: 'SNS topic of the pipeline-health alarms (tampering, dead-man, bot health)',
       value: this.healthTopic.topicArn,

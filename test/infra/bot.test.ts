@@ -135,6 +135,15 @@ describe('Slack ingress URL', () => {
   });
 });
 
+describe('the failure queue', () => {
+  it('is an output, for signins redrive', () => {
+    const outputs = built.template.findOutputs('FailureQueueUrl');
+    expect(Object.values(outputs)[0]?.Value).toEqual({
+      Ref: logicalId(built.stack.alerts.functions.eventsWorkerFailures),
+    });
+  });
+});
+
 describe('permissions', () => {
   const allStatements = (): { role: string; statement: Statement }[] =>
     Object.values(built.template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
