@@ -4,7 +4,6 @@
 // first. Only the record step is ever retried after a post that landed, never the post.
 import { BOT_METRICS } from '../../shared/metrics';
 import { ALERT_LEASE_MS } from '../../shared/timeouts';
-import { slackErrorMeaning } from '../core/slack-errors';
 import type {
   AlertRecord,
   Clock,
@@ -297,6 +296,3 @@ export const deliverAlert = async (
   const deadline = options.deadline ?? now.getTime() + DEFAULT_BUDGET_MS;
   return new Delivery({ ...alert, leaseId: alert.leaseId }, deps, deadline).run();
 };
-
-/** For logs and the CLI: what a Slack error code means for the person reading it. */
-export const slackHint = (code: string): string | undefined => slackErrorMeaning(code).hint;

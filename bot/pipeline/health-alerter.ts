@@ -5,32 +5,16 @@ import { renderHealthProblemCard } from '../core/render/health-problem-card';
 import { routeFor } from '../core/routing';
 import { deliverAlert } from './delivery';
 import { asDeliveryError } from './delivery-error';
+import { healthEscalation } from './escalation-message';
 import type { HealthAlerter, HealthProblem } from './health-watch';
 import type { IngestDeps } from './ingest';
-
-/** SNS subjects: ASCII, no line breaks, under 100 characters. */
-const subjectLine = (text: string): string =>
-  text
-    .replace(/[^\x20-\x7e]/g, '?')
-    .slice(0, 99)
-    .trim();
 
 export const healthAlerter = (deps: IngestDeps, options: { deadline?: number } = {}): HealthAlerter => ({
   raise: async (problem: HealthProblem) => {
     const now = deps.clock.now();
     const failures: string[] = [];
     try {
-      await deps.escalator.escalate({
-        subject: subjectLine(`signins: pipeline health: ${problem.title}`),
-        message: [
-          problem.detail,
-          '',
-          `What to do: ${problem.fix}`,
-          '',
-          'Run `signins doctor` for every check.',
-        ].join('\n'),
-        attributes: { kind: 'pipeline-health', check: problem.key },
-      });
+      await deps.escalator.escalate(healthEscalation(problem));
     } catch (err) {
       failures.push(`escalation topic: ${asDeliveryError(err).message}`);
     }
