@@ -42,9 +42,10 @@ export const createTopicKey = (scope: Construct, id: string): kms.Key =>
  *
  * - Topic policy: cloudwatch.amazonaws.com may `sns:Publish`, only for these alarms (`aws:SourceAccount`,
  *   `aws:SourceArn`), as in https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger.
- * - Key policy: cloudwatch.amazonaws.com may `kms:Decrypt` and `kms:GenerateDataKey*` (SNS developer guide,
- *   "Enable compatibility between event sources from AWS services and encrypted topics"), under the same
- *   confused-deputy conditions (https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns).
+ * - Key policy: cloudwatch.amazonaws.com may `kms:Decrypt` and `kms:GenerateDataKey*`, as the SNS developer guide
+ *   writes it ("Enable compatibility between event sources from AWS services and encrypted topics"): with no
+ *   condition, because AWS documents no source keys on these KMS calls, and a condition CloudWatch does not send
+ *   would silently refuse every alarm. The topic policy above is what names the alarms.
  */
 export const allowAlarmsToPublish = (topic: sns.Topic, alarmNames: readonly string[]): void => {
   if (alarmNames.length === 0) return;
@@ -72,7 +73,6 @@ export const allowAlarmsToPublish = (topic: sns.Topic, alarmNames: readonly stri
       principals: [new iam.ServicePrincipal(CLOUDWATCH)],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
-      conditions,
     }),
   );
 };
