@@ -26,8 +26,14 @@ export const postMessageArgs = (channel: string, message: SlackMessage, tag: Ale
   metadata: { event_type: ALERT_METADATA_EVENT, event_payload: { alert_id: tag.alertId } },
 });
 
-/** A token now, or a DeliveryError saying why there is none yet (the secret is not set). */
-export type TokenSource = () => Promise<string>;
+/**
+ * A token now, or a DeliveryError saying why there is none yet (the secret is not set). `fresh`: Slack refused the
+ * one given before, so read it again rather than from a cache.
+ */
+export type TokenSource = (fresh?: boolean) => Promise<string>;
+
+const tokenRefused = (err: unknown): boolean =>
+  err instanceof DeliveryError && err.failure.kind === 'rejected' && err.failure.tokenRefused;
 
 const isChannelId = (channel: string): boolean => /^[CGD][A-Z0-9]{2,}$/.test(channel);
 
@@ -66,12 +72,12 @@ export class SlackNotifier implements Notifier {
   ) {}
 
   /** A client whose timeout fits the time left, counted after the token is read (a cold secret read takes time). */
-  private async client(budgetMs: number, what: string): Promise<WebClient> {
+  private async client(budgetMs: number, what: string, fresh = false): Promise<WebClient> {
     const deadline = Date.now() + budgetMs;
     const outOfTime = () =>
       new DeliveryError({ kind: 'not-attempted', reason: 'out-of-time' }, `${what}: no time left`);
     if (budgetMs < MIN_CALL_MS) throw outOfTime();
-    const token = await this.token();
+    const token = await this.token(fresh);
     const left = deadline - Date.now();
     if (left < MIN_CALL_MS) throw outOfTime();
     const timeoutMs = Math.min(this.options.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS, left);
@@ -84,7 +90,24 @@ export class SlackNotifier implements Notifier {
     tag: AlertTag,
     budgetMs: number,
   ): Promise<PostedMessage> {
-    const client = await this.client(budgetMs, 'chat.postMessage');
+    const deadline = Date.now() + budgetMs;
+    try {
+      return await this.postOnce(channel, message, tag, budgetMs, false);
+    } catch (err) {
+      // A refused token was not sent anything: safe to try once more with the secret read again (rotated).
+      if (!tokenRefused(err)) throw err;
+      return this.postOnce(channel, message, tag, deadline - Date.now(), true);
+    }
+  }
+
+  private async postOnce(
+    channel: string,
+    message: SlackMessage,
+    tag: AlertTag,
+    budgetMs: number,
+    fresh: boolean,
+  ): Promise<PostedMessage> {
+    const client = await this.client(budgetMs, 'chat.postMessage', fresh);
     let res: Awaited<ReturnType<WebClient['chat']['postMessage']>>;
     try {
       // Block Kit types are structurally the subset in core/render/blocks.ts.

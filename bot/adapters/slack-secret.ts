@@ -3,7 +3,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { SLACK_SECRET_KEYS } from '../../shared/env-keys';
-import { memoPromise } from '../core/memo-promise';
+import { type Memoised, memoPromise } from '../core/memo-promise';
 
 export const slackSecretSchema = z.object({
   [SLACK_SECRET_KEYS.botToken]: z.string().startsWith('xox', 'botToken must be a Slack bot token (xoxb-…)'),
@@ -40,7 +40,5 @@ export const readSlackSecret = async (
 };
 
 /** Caches the first successful read; a failed read (a secret not set yet) is retried on the next call. */
-export const cachedSlackSecret = (
-  client: SecretsManagerClient,
-  secretId: string,
-): (() => Promise<SlackSecret>) => memoPromise(() => readSlackSecret(client, secretId));
+export const cachedSlackSecret = (client: SecretsManagerClient, secretId: string): Memoised<SlackSecret> =>
+  memoPromise(() => readSlackSecret(client, secretId));

@@ -9,7 +9,7 @@ import { createPowertoolsLogger, createPowertoolsMetrics } from '../adapters/pow
 import { SlackNotifier, type TokenSource } from '../adapters/slack-notifier';
 import { cachedSlackSecret, type SlackSecret } from '../adapters/slack-secret';
 import { loggingEscalator, SnsEscalator } from '../adapters/sns-escalator';
-import { memoPromise } from '../core/memo-promise';
+import { type Memoised, memoPromise } from '../core/memo-promise';
 import { systemClock } from '../ports';
 import { type Config, ConfigError, loadConfig } from './config';
 import { DeliveryError } from './delivery-error';
@@ -23,8 +23,10 @@ export interface LambdaRuntime {
 
 /** The bot token, or a DeliveryError that keeps the alert pending while the secret is not set. */
 const tokenFrom =
-  (slackSecret: () => Promise<SlackSecret>): TokenSource =>
-  async () => {
+  (slackSecret: Memoised<SlackSecret>): TokenSource =>
+  async (fresh) => {
+    // A refused token may have been rotated since this environment read the secret: read it again.
+    if (fresh) slackSecret.forget();
     try {
       return (await slackSecret()).botToken;
     } catch (err) {

@@ -39,3 +39,17 @@ it('stores sign-ins that arrive before the Slack secret is set, and posts them o
   const alert = await deps.store.getAlert('signin:early-1');
   expect(alert).toMatchObject({ status: 'posted', attempts: 1 });
 });
+
+it('reads the secret again when Slack refuses the token, so a rotated token works without a restart', async () => {
+  env.secrets
+    .on(GetSecretValueCommand, { SecretId: SECRET_ARN })
+    .resolves({ SecretString: JSON.stringify({ botToken: 'xoxb-rotated', signingSecret: 'set-later' }) });
+  env.slack.reset();
+  // The warm environment still holds the old token; Slack refuses it once.
+  env.slack.failNext('chat.postMessage', { slackError: 'token_revoked' });
+  const batch = subscriptionEvent([
+    recordFrom('signin/aws-docs-cloudtrail-guide/06-root-success-no-mfa.json', { eventID: 'after-rotation' }),
+  ]);
+  await expect(handler(batch)).resolves.toMatchObject({ posted: 1, abandoned: 0 });
+  expect(env.slack.callsTo('chat.postMessage').map((c) => c.token)).toEqual(['xoxb-test', 'xoxb-rotated']);
+});

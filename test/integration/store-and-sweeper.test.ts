@@ -212,7 +212,9 @@ describe('the sweeper', () => {
     ['account_inactive', /reinstall the app/, true],
   ])('stops at once on %s, escalates, and says what to do', async (code, hint, tokenRefused) => {
     const p = pipeline();
-    slack.failNext('chat.postMessage', { slackError: code });
+    // A refused token is tried once more with the secret read again (it may have been rotated), then given up.
+    const tries = tokenRefused ? 2 : 1;
+    slack.failNext('chat.postMessage', ...Array.from({ length: tries }, () => ({ slackError: code })));
     const id = `perm-${code}`;
     await expect(ingest(decodeValue(record(id)), p.deps)).resolves.toMatchObject({ abandoned: 1, posted: 0 });
     expect(await store.getAlert(`signin:${id}`)).toMatchObject({
@@ -225,7 +227,7 @@ describe('the sweeper', () => {
     expect(p.metrics.some((m) => m.name === BOT_METRICS.slackTokenRefused)).toBe(tokenRefused);
     now = later(86_400_000);
     await expect(sweepPendingAlerts(p.deps)).resolves.toMatchObject({ retried: 0 });
-    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(tries);
   });
 
   it('turns a 429 into a pending alert due at Retry-After, without sleeping and without counting an attempt', async () => {
