@@ -166,19 +166,43 @@ export const readContext = (
       'organizationTrail=true needs organizationId (o-…): -c organizationId=o-a1b2c3d4e5',
     );
   }
+  // AWS Organizations ids: o- then 10 to 32 lower-case letters or digits.
+  if (organizationId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(organizationId)) {
+    throw new ContextError(
+      `organizationId must look like o-a1b2c3d4e5 (AWS Organizations), got "${organizationId}"`,
+    );
+  }
+  const stackName = text('stackName') ?? 'SignIns';
+  // CloudFormation stack names: a letter, then letters, digits and hyphens, at most 128 characters.
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
+    throw new ContextError(
+      `stackName must start with a letter and hold only letters, digits and hyphens (at most 128), got "${stackName}"`,
+    );
+  }
+  const existingSecret = text('existingSecret');
+  // A complete secret ARN ends in the secret's name, a hyphen and six random characters; a partial one cannot be
+  // granted precisely. A name is looked up by name.
+  if (
+    existingSecret?.startsWith('arn:') &&
+    !/^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/.test(existingSecret)
+  ) {
+    throw new ContextError(
+      "existingSecret must be the secret's name or its complete ARN (ending in -AbCdEf, as `aws secretsmanager describe-secret` prints it)",
+    );
+  }
 
   const alarmEmails = emails('alarmEmail');
   const rootSms = phones('rootSmsNumber');
   const all = { emails: alarmEmails };
 
   return {
-    stackName: text('stackName') ?? 'SignIns',
+    stackName,
     stackProps: {
-      existingSecret: text('existingSecret'),
+      existingSecret,
       alerts: {
         slackChannel: channel,
         routing,
-        retentionDays: int('retentionDays'),
+        retentionDays: int('retentionDays', { min: 1, max: 3650 }),
         deadManHours: int('deadManHours', { min: 1, max: 24 }) ?? DEFAULT_DEAD_MAN_HOURS,
         trail: {
           existingLogGroupName: existingLogGroup,

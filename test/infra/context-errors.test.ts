@@ -24,6 +24,13 @@ describe('context mistakes are refused at synth, by name', () => {
     ],
     [{ channel: 'C0123ABCD', escalationSms: '+0123' }, /escalationSms/],
     [{ channel: '#aws-signins' }, /channel "#aws-signins" is not a Slack channel ID: use the ID/],
+    [{ channel: 'C0123ABCD', retentionDays: '0' }, /retentionDays must be a whole number from 1 to 3650/],
+    [{ channel: 'C0123ABCD', stackName: 'bad name!' }, /stackName must start with a letter/],
+    [
+      { channel: 'C0123ABCD', existingSecret: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack' },
+      /existingSecret must be the secret's name or its complete ARN/,
+    ],
+    [{ channel: 'C0123ABCD', organizationId: 'bad' }, /organizationId must look like o-a1b2c3d4e5/],
     [
       { channel: 'C0123ABCD', routing: '{"channels":{"critical":"#sec-page"}}' },
       /routing: "#sec-page" is not a Slack channel ID/,

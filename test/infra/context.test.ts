@@ -43,17 +43,17 @@ describe('app context', () => {
       from({
         channel: 'C0123ABCD',
         organizationTrail: 'true',
-        organizationId: 'o-abc',
+        organizationId: 'o-a1b2c3d4e5',
         logRetentionDays: '30',
         writeOnlyEvents: 'true',
       }),
     );
     const json = readContext(
-      from({ channel: 'C0123ABCD', organizationTrail: true, organizationId: 'o-abc', logRetentionDays: 30 }),
+      from({ channel: 'C0123ABCD', organizationTrail: true, organizationId: 'o-a1b2c3d4e5', logRetentionDays: 30 }),
     );
     expect(cli.stackProps.alerts.trail).toMatchObject({
       organizationTrail: true,
-      organizationId: 'o-abc',
+      organizationId: 'o-a1b2c3d4e5',
       logRetention: 30,
       managementEvents: cloudtrail.ReadWriteType.WRITE_ONLY,
     });
