@@ -161,7 +161,8 @@ export const runStart = async (options: StartOptions, config: Config, io: Io): P
     const { feed, rejected } = createFeed(deps, mode === 'dry-run', io);
     await replayFiles(filesToReplay(options, mode), feed, stop.requested);
     if (options.watch) opened.add(await watchFolder(options.watch, feed, io), true);
-    if (options.logGroup) opened.add(tailLogGroup(options.logGroup, options.pollSeconds, feed, io), true);
+    if (options.logGroup)
+      opened.add(await tailLogGroup(options.logGroup, options.pollSeconds, feed, io), true);
     if (!opened.keepsRunning) {
       io.err(
         'signins: done. Keep it running with --watch DIR or --log-group NAME; post to Slack by setting SLACK_BOT_TOKEN (see README).',

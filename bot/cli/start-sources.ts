@@ -1,10 +1,11 @@
 // Where `signins start` gets records: files given once (--events), a folder it keeps watching (--watch) and
 // a log group it tails with the user's AWS credentials (--log-group). Each hands decoded items to `feed`.
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { describeCallError, describeUnreachable } from '../adapters/aws-errors';
+import { describeCallError, describeUnreachable, errorName } from '../adapters/aws-errors';
 import { watchDirectory } from '../adapters/directory-watcher';
 import { pollLogGroup } from '../adapters/log-group-tail';
 import { type DecodedItem, decodeText } from '../core/decode-input';
+import { CliError } from './cli-error';
 import type { Io } from './command';
 import { decodeInput, readInputs, rejectionLine } from './read-inputs';
 
@@ -47,29 +48,61 @@ export const watchFolder = async (dir: string, feed: Feed, io: Io): Promise<Sour
 const FIRST_LOOKBACK_MS = 15 * 60_000;
 const OVERLAP_MS = 5 * 60_000;
 
-export const tailLogGroup = (logGroup: string, pollSeconds: number, feed: Feed, io: Io): Source => {
+/** Errors that no later poll fixes: the user must act (credentials, region, the log group's name, permissions). */
+const isPermanentTailError = (err: unknown): boolean =>
+  describeUnreachable(err) !== undefined ||
+  ['ResourceNotFoundException', 'AccessDeniedException', 'UnrecognizedClientException'].includes(
+    errorName(err),
+  );
+
+/**
+ * Tails the log group. The first poll runs before this returns: a mistake the user must fix (no credentials, a
+ * wrong name) ends `start` with one line instead of a message every few seconds for ever. Later failures are
+ * said and retried (the network may come back).
+ */
+export const tailLogGroup = async (
+  logGroup: string,
+  pollSeconds: number,
+  feed: Feed,
+  io: Io,
+): Promise<Source> => {
   const client = new CloudWatchLogsClient({});
   let since = Date.now() - FIRST_LOOKBACK_MS;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  const pollOnce = async () => {
+    const page = await pollLogGroup(client, { logGroupName: logGroup, overlapMs: OVERLAP_MS }, since);
+    since = page.nextSince;
+    if (page.messages.length > 0)
+      await feed(
+        logGroup,
+        page.messages.flatMap((m) => decodeText(m)),
+      );
+  };
   const poll = async () => {
     try {
-      const page = await pollLogGroup(client, { logGroupName: logGroup, overlapMs: OVERLAP_MS }, since);
-      since = page.nextSince;
-      if (page.messages.length > 0)
-        await feed(
-          logGroup,
-          page.messages.flatMap((m) => decodeText(m)),
-        );
+      await pollOnce();
     } catch (err) {
-      // Said on every failed poll: the tail keeps trying (the network may come back).
       io.err(
         `signins: reading log group ${logGroup}: ${describeUnreachable(err) ?? describeCallError('logs:FilterLogEvents', err)}`,
       );
     }
     if (!stopped) timer = setTimeout(poll, pollSeconds * 1000);
   };
-  timer = setTimeout(poll, 0);
+  try {
+    await pollOnce();
+  } catch (err) {
+    if (isPermanentTailError(err)) {
+      client.destroy();
+      throw new CliError(
+        `cannot tail log group ${logGroup}: ${describeUnreachable(err) ?? describeCallError('logs:FilterLogEvents', err)}`,
+        1,
+        { cause: err },
+      );
+    }
+    io.err(`signins: reading log group ${logGroup}: ${describeCallError('logs:FilterLogEvents', err)}`);
+  }
+  timer = setTimeout(poll, pollSeconds * 1000);
   io.err(`signins: tailing log group ${logGroup} every ${pollSeconds}s`);
   return {
     close: () => {

@@ -71,6 +71,22 @@ describe('signins start fails clearly and exits', () => {
     );
   });
 
+  it('a --log-group it cannot read (no AWS credentials) ends with one line, not a message every few seconds', async () => {
+    const run = await runCli(['start', '--log-group', 'aws-cloudtrail-logs-123', '--poll-seconds', '1'], {
+      env: {
+        AWS_REGION: 'eu-west-1',
+        AWS_SHARED_CREDENTIALS_FILE: join(dataDir, 'none'),
+        AWS_CONFIG_FILE: join(dataDir, 'none'),
+      },
+      timeoutMs: 20_000,
+    });
+    expect(run.code).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines.at(-1)).toMatch(/^signins: cannot tail log group aws-cloudtrail-logs-123: /);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(lines.filter((l) => l.includes('log group')).length).toBe(1);
+  });
+
   it('a second start on the same data folder is one line naming the first one’s pid', async () => {
     const first = spawn(process.execPath, [BIN, 'start'], {
       cwd: ROOT,
