@@ -49,7 +49,12 @@ describe('app context', () => {
       }),
     );
     const json = readContext(
-      from({ channel: 'C0123ABCD', organizationTrail: true, organizationId: 'o-a1b2c3d4e5', logRetentionDays: 30 }),
+      from({
+        channel: 'C0123ABCD',
+        organizationTrail: true,
+        organizationId: 'o-a1b2c3d4e5',
+        logRetentionDays: 30,
+      }),
     );
     expect(cli.stackProps.alerts.trail).toMatchObject({
       organizationTrail: true,
