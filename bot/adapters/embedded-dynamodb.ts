@@ -24,6 +24,16 @@ interface DynaliteServer {
   on(event: 'error', cb: (err: Error) => void): void;
 }
 
+/** dynalite makes a new table ACTIVE on a timer; a write before that is refused (ResourceNotFoundException). */
+const untilActive = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+  for (let waited = 0; waited < 5_000; waited += 20) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`the embedded store's table ${tableName} did not become active`);
+};
+
 export const startEmbeddedDynamo = async (
   options: { dataDir?: string; tableName?: string } = {},
 ): Promise<EmbeddedDynamo> => {
@@ -53,6 +63,7 @@ export const startEmbeddedDynamo = async (
     if (!(err instanceof ResourceNotFoundException)) throw err;
     await client.send(new CreateTableCommand(createTableInput(tableName)));
   }
+  await untilActive(client, tableName);
   return {
     client,
     tableName,

@@ -99,26 +99,40 @@ describe('the local sweeper', () => {
   it('posts a card left pending in the data folder when start comes up, and not in a dry run', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'signins-sweep-'));
     const slack = await new FakeSlack().start();
+    // Whatever fails below, nothing is left running to keep jest from exiting.
+    const cleanup = async () => {
+      await slack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
     // A card a previous run could not post (Slack down): pending and due.
-    const embedded = await startEmbeddedDynamo({ dataDir });
+    const embedded = await startEmbeddedDynamo({ dataDir }).catch(async (err: unknown) => {
+      await cleanup();
+      throw err;
+    });
     const store = new DynamoSignInStore(embedded.client, {
       tableName: embedded.tableName,
       retentionDays: 90,
     });
-    await store.createAlert(
-      {
-        alertId: 'signin:left-pending',
-        kind: 'signin',
-        subjectId: 'left-pending',
-        severity: 'critical',
-        channel: 'C0SWEEP',
-        message: { text: 'root signed in (left pending)', blocks: [] },
-      },
-      new Date(),
-    );
-    await embedded.close();
+    await store
+      .createAlert(
+        {
+          alertId: 'signin:left-pending',
+          kind: 'signin',
+          subjectId: 'left-pending',
+          severity: 'critical',
+          channel: 'C0SWEEP',
+          message: { text: 'root signed in (left pending)', blocks: [] },
+        },
+        new Date(),
+      )
+      .finally(() => embedded.close())
+      .catch(async (err: unknown) => {
+        await cleanup();
+        throw err;
+      });
 
     const dry = await runCli(['start'], { env: { SIGNINS_DATA_DIR: dataDir, SLACK_API_URL: slack.url } });
+    if (dry.code !== 0) await cleanup();
     expect(dry.code).toBe(0);
     expect(slack.callsTo('chat.postMessage')).toEqual([]);
 
@@ -152,9 +166,9 @@ describe('the local sweeper', () => {
       ]);
     } finally {
       child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      await slack.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      const code = await exited;
+      await cleanup();
+      expect(code).toBe(0);
     }
   });
 });
