@@ -1,6 +1,5 @@
 // `signins doctor` against every AWS call mocked (aws-sdk-client-mock) and the fake Slack Web API: a healthy
 // installation, each way one can break, and the offline case run as a user runs it (a child process).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +24,7 @@ import { type DoctorParts, runDoctor } from '../../bot/cli/doctor-command';
 import { main } from '../../bot/cli/main';
 import { SIGNIN_ALARMS } from '../../shared/alarms';
 import { FakeSlack } from '../helpers/fake-slack';
+import { runCli } from './run-cli';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
@@ -287,31 +287,14 @@ describe('signins doctor on a broken installation', () => {
 });
 
 describe('signins doctor as a user runs it', () => {
-  const BIN = join(__dirname, '..', '..', 'bin', 'signins.cjs');
   let home: string;
   beforeAll(() => {
     home = mkdtempSync(join(tmpdir(), 'signins-doctor-home-'));
   });
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-  const run = (args: string[], extra: NodeJS.ProcessEnv) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((resolve, reject) => {
-      const started = Date.now();
-      // No credentials anywhere: an empty HOME (no ~/.aws), no keys, no instance metadata.
-      const child = spawn(process.execPath, [BIN, ...args], {
-        env: { PATH: process.env.PATH, HOME: home, AWS_EC2_METADATA_DISABLED: 'true', ...extra },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => {
-        stdout += d;
-      });
-      child.stderr.on('data', (d) => {
-        stderr += d;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-    });
+  // No credentials anywhere: an empty HOME (no ~/.aws), no keys, no instance metadata (run-cli's clean env).
+  const run = (args: string[], extra: NodeJS.ProcessEnv) => runCli(args, { env: { HOME: home, ...extra } });
 
   it('without credentials: one clear line, exit 1, no stack trace, no hang', async () => {
     const { code, stderr, ms } = await run(['doctor'], { AWS_REGION: REGION });

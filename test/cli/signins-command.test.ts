@@ -1,48 +1,15 @@
 // The `signins` command contract, run as a user runs it: a child process.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeSlack } from '../helpers/fake-slack';
 import { fixturePath, listFixtures } from '../helpers/fixtures';
 import { slackSignatureHeaders } from '../helpers/slack-signature';
+import { BIN, cleanEnv, freePort, ROOT, runCli } from './run-cli';
 
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'signins.cjs');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-// A clean environment: no Slack credentials or AWS settings leak in from the developer's shell.
-const baseEnv = (): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH,
-  HOME: process.env.HOME,
-  SIGNINS_LOG_LEVEL: 'silent',
-});
-
-const run = (args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env: { ...baseEnv(), ...options.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
-  });
+// One way to run the CLI as a user does (run-cli.ts): a clean environment, exit code or 'hung'.
+const run = runCli;
 
 const jsonLines = (text: string): Record<string, unknown>[] =>
   text
@@ -201,7 +168,7 @@ const startBot = (args: string[], env: NodeJS.ProcessEnv): RunningBot => {
   const dataDir = mkdtempSync(join(tmpdir(), 'signins-start-'));
   const child = spawn(process.execPath, [BIN, 'start', ...args], {
     cwd: ROOT,
-    env: { ...baseEnv(), SIGNINS_DATA_DIR: dataDir, ...env },
+    env: { ...cleanEnv(), SIGNINS_DATA_DIR: dataDir, ...env },
   });
   let stderr = '';
   child.stderr.on('data', (d) => {
@@ -232,14 +199,6 @@ const startBot = (args: string[], env: NodeJS.ProcessEnv): RunningBot => {
       return code;
     },
   };
-};
-
-const freePort = async (): Promise<number> => {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 };
 
 describe('signins start', () => {
