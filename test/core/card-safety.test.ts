@@ -2,7 +2,7 @@
 // replays) through every card, checking Block Kit's limits and that nothing unsafe gets through.
 import { classifyAlarm, classifySignIn } from '../../bot/core/classify';
 import { renderAlarmCard } from '../../bot/core/render/alarm-card';
-import { type Block, LIMITS, type SlackMessage, type TextObject } from '../../bot/core/render/blocks';
+import { LIMITS, type SlackMessage } from '../../bot/core/render/blocks';
 import { cardToText } from '../../bot/core/render/card-text';
 import { renderSignInCard } from '../../bot/core/render/sign-in-card';
 import {
@@ -11,6 +11,7 @@ import {
   IDENTITY_TYPES,
   type SignIn,
 } from '../../bot/core/sign-in';
+import { cardTexts } from '../helpers/card-texts';
 
 /** mulberry32: small, fast, good enough to spread test inputs. */
 const random = (seed: number) => {
@@ -167,19 +168,7 @@ const alarmOf = (next: () => number): AlarmNotification => {
   };
 };
 
-const textsOf = (card: SlackMessage): TextObject[] =>
-  card.blocks.flatMap((b: Block): TextObject[] => {
-    switch (b.type) {
-      case 'header':
-        return [b.text];
-      case 'section':
-        return [...(b.text ? [b.text] : []), ...(b.fields ?? [])];
-      case 'context':
-        return [...b.elements];
-      default:
-        return [];
-    }
-  });
+const textsOf = cardTexts;
 
 // Sequences the renderer writes itself: a date token and the CloudTrail link.
 const OURS =

@@ -2,12 +2,13 @@ import { normalizeAlarm } from '../../bot/core/alarm-notification';
 import { classifyAlarm, classifySignIn } from '../../bot/core/classify';
 import { decodeValue } from '../../bot/core/decode-input';
 import { renderAlarmCard } from '../../bot/core/render/alarm-card';
-import { type Block, LIMITS, type SlackMessage, type TextObject } from '../../bot/core/render/blocks';
+import { LIMITS, type SlackMessage, type TextObject } from '../../bot/core/render/blocks';
 import { cardToText } from '../../bot/core/render/card-text';
 import { clipEscaped, escapeMrkdwn, slackDate } from '../../bot/core/render/mrkdwn';
 import { renderSignInCard } from '../../bot/core/render/sign-in-card';
 import type { AlarmNotification, ClassifiedSignIn } from '../../bot/core/sign-in';
 import { HEALTH_ALARMS } from '../../shared/health-alarms';
+import { cardTexts } from '../helpers/card-texts';
 import { fixtureJson, recordFrom } from '../helpers/fixtures';
 
 const HOSTILE = '<!channel> <https://evil.example|log in again> & <@U123> <!here>';
@@ -19,19 +20,7 @@ const classified = (overrides: Record<string, unknown> = {}): ClassifiedSignIn =
   return { ...item.signIn, severity: classifySignIn(item.signIn) };
 };
 
-const blockTexts = (message: SlackMessage): TextObject[] =>
-  message.blocks.flatMap((b: Block) => {
-    switch (b.type) {
-      case 'header':
-        return [b.text];
-      case 'section':
-        return [...(b.text ? [b.text] : []), ...(b.fields ?? [])];
-      case 'context':
-        return [...b.elements];
-      default:
-        return [];
-    }
-  });
+const blockTexts = cardTexts;
 
 const texts = (message: SlackMessage): TextObject[] => [
   { type: 'mrkdwn', text: message.text },
