@@ -39,6 +39,104 @@ export interface AlertRecord {
   readonly lastError?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** What people did about it (absent until the card is posted). */
+  readonly response?: AlertResponse;
+}
+
+/**
+ * Response state of an alert, separate from its delivery state: open until someone acts.
+ * acknowledged: a responder took it; escalated: paged (by a responder, a timeout, or a denial);
+ * confirmed: its subject said "yes, it was me" but a responder must still acknowledge (critical);
+ * denied: its subject said "no"; resolved: nothing left to do.
+ */
+export type ResponseState = 'open' | 'acknowledged' | 'escalated' | 'confirmed' | 'denied' | 'resolved';
+export const RESPONSE_STATES = [
+  'open',
+  'acknowledged',
+  'escalated',
+  'confirmed',
+  'denied',
+  'resolved',
+] as const;
+
+/** Who did something: a Slack user id, or the bot itself (timeouts, automatic asks). */
+export type Actor = string;
+export const BOT_ACTOR = 'signins';
+
+export type AuditAction =
+  | 'posted'
+  | 'acknowledged'
+  | 'escalated'
+  | 'ask-requested'
+  | 'asked'
+  | 'not-asked'
+  | 'confirmed'
+  | 'denied'
+  | 'resolved'
+  | 'reminded'
+  | 'paged'
+  | 'page-failed';
+
+/** One line of the alert's audit trail: who did what, when. */
+export interface AuditEvent {
+  readonly at: string;
+  readonly actor: Actor;
+  readonly action: AuditAction;
+  readonly note?: string;
+  /** The Slack request it came from (user + action_ts): a retried request is recognised and not acted on twice. */
+  readonly requestKey?: string;
+}
+
+export interface ActorAt {
+  readonly by: Actor;
+  readonly at: string;
+}
+
+/** The "was this you?" question: requested, then asked (DM sent) or not asked (why), then answered. */
+export interface AskState {
+  readonly status: 'requested' | 'asked' | 'not-asked' | 'answered';
+  readonly requestedBy: Actor;
+  readonly requestedAt: string;
+  /** The Slack user asked (once known). */
+  readonly user?: string;
+  readonly dm?: PostedMessage;
+  readonly askedAt?: string;
+  /** Why nobody was asked (not-asked), in words for the card. */
+  readonly reason?: string;
+  readonly remindedAt?: string;
+  readonly answer?: 'yes' | 'no';
+  readonly answeredAt?: string;
+  readonly note?: string;
+}
+
+/** The page to people outside Slack (SNS) and the on-call mention: due once the alert escalates, then sent. */
+export interface PageState {
+  readonly status: 'due' | 'sending' | 'sent';
+  /** sending: when the sender's claim runs out (then someone else may send it). */
+  readonly until?: string;
+  readonly sentAt?: string;
+  readonly attempts: number;
+  readonly lastError?: string;
+}
+
+export interface AlertResponse {
+  readonly state: ResponseState;
+  /** Bumped by every change: each change is one conditional write on the version it read. */
+  readonly version: number;
+  /** The card as last drawn in Slack (the response version it showed); behind `version` means redraw. */
+  readonly drawnVersion: number;
+  readonly postedAt: string;
+  readonly acknowledged?: ActorAt;
+  readonly escalated?: ActorAt & { readonly reason: string };
+  readonly confirmed?: ActorAt;
+  readonly denied?: ActorAt & { readonly note?: string };
+  readonly resolved?: ActorAt;
+  readonly ask?: AskState;
+  readonly page?: PageState;
+  readonly ackRemindedAt?: string;
+  /** The Slack user the alert is about, when known (separation of duties), or why it is not known. */
+  readonly subject?: { readonly user?: string; readonly reason?: string };
+  readonly events: readonly AuditEvent[];
 }
 
 export interface NewAlert {
@@ -120,6 +218,19 @@ export interface SignInStore {
    * null when there is none. Reads at most `maxItems` undelivered alerts.
    */
   oldestUndeliveredAt(maxItems: number): Promise<string | null>;
+  /**
+   * Writes an alert's response, if its version is still `expectedVersion` (0: none yet), and schedules the
+   * sweeper's next look at it (`timerAt`, null for none). False, changing nothing, when someone changed it first.
+   */
+  writeResponse(
+    alertId: string,
+    expectedVersion: number,
+    response: AlertResponse,
+    timerAt: Date | null,
+    now: Date,
+  ): Promise<boolean>;
+  /** Posted alerts whose response timer is due (reminders, timeouts, a page or a redraw to retry). */
+  listDueResponses(now: Date, limit: number): Promise<string[]>;
 }
 
 export interface PostedMessage {
@@ -132,6 +243,10 @@ export interface AlertTag {
   readonly alertId: string;
 }
 
+/**
+ * Slack, as the bot uses it. Every method is bounded by `budgetMs` (no call outlives it) and throws a
+ * DeliveryError (bot/pipeline/delivery-error.ts) when Slack refuses or cannot be reached.
+ */
 export interface Notifier {
   /** Posts a card tagged with its alert id. Throws a DeliveryError (bot/pipeline/delivery-error.ts). */
   post(channel: string, message: SlackMessage, tag: AlertTag, budgetMs: number): Promise<PostedMessage>;
@@ -140,6 +255,38 @@ export interface Notifier {
    * Throws a DeliveryError when the channel cannot be read.
    */
   findPosted(channel: string, tag: AlertTag, since: Date, budgetMs: number): Promise<PostedMessage | null>;
+  /** Redraws a posted card in place (chat.update), keeping its alert metadata. */
+  update(posted: PostedMessage, message: SlackMessage, tag: AlertTag, budgetMs: number): Promise<void>;
+  /** A reply in the card's thread. `text` is mrkdwn the bot wrote: record values in it are already escaped. */
+  postInThread(posted: PostedMessage, text: string, budgetMs: number): Promise<PostedMessage>;
+  /** A message only `user` sees, in `channel` (chat.postEphemeral). `text` is mrkdwn the bot wrote. */
+  postEphemeral(channel: string, user: string, text: string, budgetMs: number): Promise<void>;
+  /** Opens (or finds) the direct-message channel with a user (conversations.open); its channel id. */
+  openDm(user: string, budgetMs: number): Promise<string>;
+  /** Opens the DM with `user` and posts `message` there, tagged with the alert id. */
+  postDm(user: string, message: SlackMessage, tag: AlertTag, budgetMs: number): Promise<PostedMessage>;
+  /** The Slack user with this e-mail address (users.lookupByEmail), or null when there is none. */
+  lookupUserByEmail(email: string, budgetMs: number): Promise<string | null>;
+  /** A link to a posted message (chat.getPermalink), or null when Slack has none to give. */
+  permalink(posted: PostedMessage, budgetMs: number): Promise<string | null>;
+  /** Members of a user group (usergroups.users.list). */
+  groupMembers(groupId: string, budgetMs: number): Promise<readonly string[]>;
+  /** Whether `user` is a member of `channel` (conversations.members, all pages within the budget). */
+  isChannelMember(channel: string, user: string, budgetMs: number): Promise<boolean>;
+}
+
+/** Work too slow for a Slack request's 3 s (DMs, user look-ups, pages): done later by the worker. */
+export type ResponderJob =
+  /** Find the alert's subject in Slack and ask them "was this you?" (when the ask is requested). */
+  | { readonly kind: 'ask'; readonly alertId: string }
+  /** Send the alert's due page (SNS) and mention on-call in its thread. */
+  | { readonly kind: 'page'; readonly alertId: string }
+  /** Redraw the card after a change a request could not draw itself. */
+  | { readonly kind: 'redraw'; readonly alertId: string };
+
+/** Hands jobs to the worker. A job lost here is still done: the sweeper's response timer finds it. */
+export interface JobQueue {
+  enqueue(job: ResponderJob): Promise<void>;
 }
 
 export interface Escalation {

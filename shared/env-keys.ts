@@ -21,6 +21,20 @@ export const ENV = {
   logLevel: 'SIGNINS_LOG_LEVEL',
   /** Days a stored sign-in is kept for queries. */
   retentionDays: 'SIGNINS_RETENTION_DAYS',
+  /** Who may acknowledge and escalate: comma-separated Slack user ids (U…, W…) and user group ids (S…). */
+  responders: 'SIGNINS_RESPONDERS',
+  /** The Slack user (U…/W…) or user group (S…) mentioned in the thread on escalation. */
+  oncall: 'SIGNINS_ONCALL',
+  /** AWS principal → Slack user map: a JSON file path, or inline JSON (see README "Was this you?"). */
+  identityMap: 'SIGNINS_IDENTITY_MAP',
+  /** Which posted sign-ins ask their subject "was this you?" at once: success (default), all, off. */
+  autoAsk: 'SIGNINS_AUTO_ASK',
+  /** Minutes a "was this you?" DM may stay unanswered before the alert escalates (default 30). */
+  askTimeoutMinutes: 'SIGNINS_ASK_TIMEOUT_MINUTES',
+  /** Minutes a critical alert may stay unacknowledged before it escalates (default 15). */
+  ackTimeoutMinutes: 'SIGNINS_ACK_TIMEOUT_MINUTES',
+  /** Name of the events worker function: the ingress hands it the slow part of a click (async invoke). */
+  workerFunction: 'SIGNINS_WORKER_FUNCTION',
 } as const;
 
 /** Keys of the JSON document stored in the Slack secret. */

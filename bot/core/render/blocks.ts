@@ -22,15 +22,53 @@ export interface TextObject {
   readonly verbatim?: boolean;
 }
 
+/** A button: `value` carries the alert id, so a click knows its alert. */
+export interface Button {
+  readonly type: 'button';
+  readonly action_id: string;
+  readonly text: TextObject;
+  readonly value: string;
+  readonly style?: 'primary' | 'danger';
+}
+
 export type Block =
-  | { readonly type: 'header'; readonly text: TextObject }
-  | { readonly type: 'section'; readonly text?: TextObject; readonly fields?: readonly TextObject[] }
-  | { readonly type: 'context'; readonly elements: readonly TextObject[] }
-  | { readonly type: 'divider' };
+  | { readonly type: 'header'; readonly text: TextObject; readonly block_id?: string }
+  | {
+      readonly type: 'section';
+      readonly text?: TextObject;
+      readonly fields?: readonly TextObject[];
+      readonly block_id?: string;
+    }
+  | { readonly type: 'context'; readonly elements: readonly TextObject[]; readonly block_id?: string }
+  | { readonly type: 'actions'; readonly elements: readonly Button[]; readonly block_id?: string }
+  | {
+      readonly type: 'input';
+      readonly block_id: string;
+      readonly label: TextObject;
+      readonly optional?: boolean;
+      readonly element: {
+        readonly type: 'plain_text_input';
+        readonly action_id: string;
+        readonly multiline?: boolean;
+        readonly max_length?: number;
+      };
+    }
+  | { readonly type: 'divider'; readonly block_id?: string };
 
 export interface SlackMessage {
   /** Plain fallback shown in notifications and by clients that cannot render blocks. */
   readonly text: string;
+  readonly blocks: readonly Block[];
+}
+
+/** A modal (views.open): `private_metadata` carries the alert id. */
+export interface SlackModal {
+  readonly type: 'modal';
+  readonly callback_id: string;
+  readonly private_metadata: string;
+  readonly title: TextObject;
+  readonly submit: TextObject;
+  readonly close: TextObject;
   readonly blocks: readonly Block[];
 }
 
