@@ -1,6 +1,8 @@
-// `signins replay [--dry-run] [--json] [FILE|-]…`: exactly the worker's pipeline over files.
+// `signins replay [--dry-run [--preview]] [--json] [FILE|-]…`: exactly the worker's pipeline over files.
 import { parseArgs } from 'node:util';
 import { createJsonLogger } from '../adapters/json-logger';
+import type { RecordedCall } from '../adapters/slack-notifier';
+import { blockKitBuilderUrl } from '../core/render/preview-link';
 import { type Config, loadConfig } from '../pipeline/config';
 import { addIngestResults, emptyIngestResult } from '../pipeline/ingest';
 import { UsageError } from './cli-error';
@@ -15,10 +17,35 @@ export { UsageError } from './cli-error';
 export interface ReplayOptions {
   readonly dryRun: boolean;
   readonly json: boolean;
+  /** After each card, a Block Kit Builder link that draws it (dry runs only). */
+  readonly preview: boolean;
   readonly paths: readonly string[];
 }
 
+/**
+ * Shows each call, then (with --preview) after each card, posted or redrawn, the link that draws it:
+ * `preview: https://app.slack.com/…`. Text-only messages (thread replies, ephemeral notes) have no blocks.
+ */
+const showCall = (options: ReplayOptions, io: Io): ((call: RecordedCall) => void) => {
+  const present = presentCall(options.json, io.out);
+  if (!options.preview) return present;
+  return (call) => {
+    present(call);
+    if (!('blocks' in call.args)) return;
+    // Printable ASCII (preview-link.ts): nothing from the record can drive the terminal through it.
+    io.out(`preview: ${blockKitBuilderUrl({ text: call.args.text, blocks: call.args.blocks })}`);
+  };
+};
+
 export const runReplay = async (options: ReplayOptions, config: Config, io: Io): Promise<number> => {
+  // A preview is of cards not posted: checked first, so that it is the one line a Slack-configured run gets.
+  if (options.preview && !options.dryRun) {
+    throw new UsageError('--preview shows cards without posting them: add --dry-run');
+  }
+  // JSON lines already carry each card's blocks; a preview line among them would break the stream.
+  if (options.preview && options.json) {
+    throw new UsageError('--preview prints cards as text: leave out --json');
+  }
   if (!options.dryRun && !config.slackBotToken) {
     throw new UsageError('replay posts to Slack: set SLACK_BOT_TOKEN, or use --dry-run');
   }
@@ -30,7 +57,7 @@ export const runReplay = async (options: ReplayOptions, config: Config, io: Io):
       store: local.store,
       logger: createJsonLogger({ level: 'silent' }),
       io,
-      onCall: presentCall(options.json, io.out),
+      onCall: showCall(options, io),
       slackToken: options.dryRun ? undefined : config.slackBotToken,
     });
     for (const input of await readInputs(options.paths)) {
@@ -51,13 +78,15 @@ export const runReplay = async (options: ReplayOptions, config: Config, io: Io):
 export const replayCommand: Command = {
   name: 'replay',
   summary: "run the worker's pipeline over files (posts to Slack, or --dry-run)",
-  help: `usage: signins replay [--dry-run] [--json] [FILE|-]…
+  help: `usage: signins replay [--dry-run [--preview]] [--json] [FILE|-]…
 
 Runs the events worker's pipeline (store, dedupe, classify, render, post) over files, or standard input.
 Posting needs SLACK_BOT_TOKEN; the store is kept in SIGNINS_DATA_DIR (default .signins-data), so a second
 replay of the same records posts nothing again.
 
-  --dry-run   no Slack calls; an in-memory store
+  --dry-run   no Slack calls and an in-memory store, even when SLACK_BOT_TOKEN is set
+  --preview   with --dry-run: after each card, "preview: <link>": Slack's Block Kit Builder draws it as
+              Slack would (the card travels in the link: opening it shows the card to Slack)
   --json      each Slack call as {"method":"chat.postMessage","args":{…}} (one JSON line each)
 
 Exit status: 0 ok, 2 some input rejected, 1 a card not posted (it stays pending) or an error.`,
@@ -68,10 +97,16 @@ Exit status: 0 ok, 2 some input rejected, 1 a card not posted (it stays pending)
       options: {
         'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        preview: { type: 'boolean', default: false },
       },
     });
     return runReplay(
-      { dryRun: values['dry-run'] ?? false, json: values.json ?? false, paths: positionals },
+      {
+        dryRun: values['dry-run'] ?? false,
+        json: values.json ?? false,
+        preview: values.preview ?? false,
+        paths: positionals,
+      },
       loadConfig(),
       io,
     );
