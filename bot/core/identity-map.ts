@@ -1,0 +1,345 @@
+// Who is this sign-in in Slack? Parses the configured identity map (SIGNINS_IDENTITY_MAP) and matches a
+// sign-in's AWS principal to a Slack user id or e-mail, so the bot knows whom to ask "was this you?".
+// Pure: the e-mail → user look-up (users.lookupByEmail) is the caller's. `via` and `reason` quote names
+// from the record (attacker-influenced): whoever renders them escapes them.
+import { z } from 'zod';
+import { ENV } from '../../shared/env-keys';
+import { HIDDEN_USER_LABEL } from './identity';
+import type { SignIn } from './sign-in';
+
+export type SlackTarget =
+  | { readonly kind: 'user'; readonly user: string }
+  | { readonly kind: 'email'; readonly email: string };
+
+export type SubjectMatch =
+  | { readonly kind: 'mapped'; readonly target: SlackTarget; readonly via: string }
+  | { readonly kind: 'unmapped'; readonly reason: string };
+
+export interface ArnRule {
+  readonly pattern: string;
+  readonly matches: (arn: string) => boolean;
+  readonly target: SlackTarget;
+}
+
+export interface IdentityMap {
+  /** Keys lower-cased (`name` or `account:name`): AWS does not tell IAM user names apart by case. */
+  readonly iamUsers: ReadonlyMap<string, SlackTarget>;
+  readonly sessions: ReadonlyMap<string, SlackTarget>;
+  /** In the order written: the first pattern that matches wins. */
+  readonly arns: readonly ArnRule[];
+  /** 12-digit account id or `*` → target. */
+  readonly root: ReadonlyMap<string, SlackTarget>;
+  readonly emailSessions: boolean;
+}
+
+export class IdentityMapError extends Error {
+  override readonly name = 'IdentityMapError';
+}
+
+const SLACK_USER = /^[UW][A-Z0-9]{2,30}$/;
+const ACCOUNT = /^\d{12}$/;
+// IAM user, role session and Identity Center user names: letters, digits and +=,.@_- (IAM's own rule).
+const AWS_NAME = /^[\w+=,.@-]{1,128}$/;
+const MAX_EMAIL = 254;
+// Dot-separated runs with disjoint classes: no nested ambiguity, so no catastrophic backtracking.
+const EMAIL =
+  /^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const MAX_PATTERN = 512;
+const MAX_ARN = 2048;
+
+/** A strict, simple e-mail check for text that may come from a record: no mrkdwn, no quotes, no spaces. */
+export const isPlausibleEmail = (s: string): boolean =>
+  s.length <= MAX_EMAIL && s.indexOf('@') <= 64 && EMAIL.test(s);
+
+const toTarget = (value: string): SlackTarget | null => {
+  if (SLACK_USER.test(value)) return { kind: 'user', user: value };
+  if (isPlausibleEmail(value)) return { kind: 'email', email: value };
+  return null;
+};
+
+/** `*` matches any run of characters; everything else is literal. No regex is built from config. */
+const globMatcher = (pattern: string): ((s: string) => boolean) => {
+  const parts = pattern.split('*');
+  const first = parts[0] ?? '';
+  const last = parts.length > 1 ? (parts[parts.length - 1] ?? '') : '';
+  if (parts.length === 1) return (s) => s === pattern;
+  const middle = parts.slice(1, -1).filter((p) => p !== '');
+  return (s) => {
+    if (s.length > MAX_ARN || s.length < first.length + last.length) return false;
+    if (!s.startsWith(first) || !s.endsWith(last)) return false;
+    const end = s.length - last.length;
+    let at = first.length;
+    // Leftmost match of each literal piece is enough for `*`-only globs: linear, no backtracking.
+    for (const piece of middle) {
+      const i = s.indexOf(piece, at);
+      if (i < 0 || i + piece.length > end) return false;
+      at = i + piece.length;
+    }
+    return true;
+  };
+};
+
+const shown = (value: string): string => JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+const TARGET_HELP = 'expected a Slack user id (U… or W…, e.g. U0123ABCD) or an e-mail address';
+
+const targetSchema = z.string({ error: TARGET_HELP }).transform((value, ctx) => {
+  const target = toTarget(value);
+  if (target) return target;
+  ctx.addIssue({ code: 'custom', message: `is ${shown(value)}: ${TARGET_HELP}` });
+  return z.NEVER;
+});
+
+/** A `name` / `account:name` table, keys lower-cased; two keys that differ only by case are an error. */
+const namedTable = (what: string) =>
+  z
+    .record(z.string(), targetSchema, { error: `must be an object of ${what} → Slack user id or e-mail` })
+    .transform((table, ctx) => {
+      const out = new Map<string, SlackTarget>();
+      for (const [key, target] of Object.entries(table)) {
+        const colon = key.indexOf(':');
+        const account = colon < 0 ? null : key.slice(0, colon);
+        const name = colon < 0 ? key : key.slice(colon + 1);
+        if ((account !== null && !ACCOUNT.test(account)) || !AWS_NAME.test(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `is not ${what} or account:${what} (a 12-digit account id, a colon, then letters, digits and +=,.@_-)`,
+          });
+          continue;
+        }
+        const folded = key.toLowerCase();
+        if (out.has(folded)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'appears twice (names are not case-sensitive)',
+          });
+        }
+        out.set(folded, target);
+      }
+      return out as ReadonlyMap<string, SlackTarget>;
+    });
+
+const arnsSchema = z
+  .record(z.string(), targetSchema, { error: 'must be an object of ARN pattern → Slack user id or e-mail' })
+  .transform((table, ctx) => {
+    const rules: ArnRule[] = [];
+    for (const [pattern, target] of Object.entries(table)) {
+      if (!pattern.startsWith('arn:') || pattern.length > MAX_PATTERN || /[\s\p{Cc}]/u.test(pattern)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [pattern],
+          message: `is not an ARN pattern: it starts with "arn:", has no spaces, is at most ${MAX_PATTERN} characters, and * is its only wildcard`,
+        });
+        continue;
+      }
+      rules.push({ pattern, matches: globMatcher(pattern), target });
+    }
+    return rules as readonly ArnRule[];
+  });
+
+const ROOT_HELP = 'a Slack user id or e-mail, or an object of 12-digit account ids (or "*") to those';
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+// One Slack user for every account's root, or one per account with "*" as the fallback.
+const rootSchema = z.unknown().transform((value, ctx) => {
+  const out = new Map<string, SlackTarget>();
+  const entries =
+    typeof value === 'string' ? [['*', value] as const] : isObject(value) ? Object.entries(value) : null;
+  if (!entries) {
+    ctx.addIssue({ code: 'custom', message: `must be ${ROOT_HELP}` });
+    return z.NEVER;
+  }
+  for (const [account, raw] of entries) {
+    const path = typeof value === 'string' ? [] : [account];
+    const target = typeof raw === 'string' ? toTarget(raw) : null;
+    if (account !== '*' && !ACCOUNT.test(account)) {
+      ctx.addIssue({ code: 'custom', path, message: 'is not a 12-digit account id or "*"' });
+    } else if (!target) {
+      const got = typeof raw === 'string' ? shown(raw) : `a ${Array.isArray(raw) ? 'list' : typeof raw}`;
+      ctx.addIssue({ code: 'custom', path, message: `is ${got}: ${TARGET_HELP}` });
+    } else out.set(account, target);
+  }
+  return out as ReadonlyMap<string, SlackTarget>;
+});
+
+const KEYS = ['iamUsers', 'sessions', 'arns', 'root', 'emailSessions'] as const;
+
+const identityMapSchema = z
+  .strictObject(
+    {
+      iamUsers: namedTable('an IAM user name').default(new Map()),
+      sessions: namedTable('a session name').default(new Map()),
+      arns: arnsSchema.default([]),
+      root: rootSchema.default(new Map()),
+      emailSessions: z.boolean({ error: 'must be true or false' }).default(true),
+    },
+    { error: 'must be a JSON object' },
+  )
+  .transform((m): IdentityMap => m);
+
+const describeIssue = (issue: z.core.$ZodIssue): string => {
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    return `unknown key ${shown(key)} in ${pathOf(issue.path)} (expected ${KEYS.join(', ')})`;
+  }
+  return `${pathOf(issue.path)} ${issue.message}`;
+};
+
+const pathOf = (path: readonly PropertyKey[]): string =>
+  path.length === 0
+    ? 'the identity map'
+    : path.map((p, i) => (i === 0 ? String(p) : `[${shown(String(p))}]`)).join('');
+
+/** Throws IdentityMapError naming the first wrong key or value and what is expected there. */
+export const parseIdentityMap = (json: unknown): IdentityMap => {
+  const parsed = identityMapSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
+  throw new IdentityMapError(`${issue ? describeIssue(issue) : 'invalid identity map'}${more}`, {
+    cause: parsed.error,
+  });
+};
+
+export const EMPTY_IDENTITY_MAP: IdentityMap = parseIdentityMap({});
+
+// ── Matching a sign-in ────────────────────────────────────────────────────────────────────────────
+
+const SETTING = ENV.identityMap;
+// Before July 2025 IAM Identity Center recorded its own sign-in steps with userIdentity.type "Unknown".
+const IDENTITY_CENTER_EVENTS = new Set([
+  'CredentialChallenge',
+  'CredentialVerification',
+  'UserAuthentication',
+]);
+
+const mapped = (target: SlackTarget, via: string): SubjectMatch => ({ kind: 'mapped', target, via });
+const unmapped = (reason: string): SubjectMatch => ({ kind: 'unmapped', reason });
+
+const accountInArn = (arn: string | null): string | null => {
+  const account = arn?.split(':')[4];
+  return account && ACCOUNT.test(account) ? account : null;
+};
+
+/** The account the principal lives in (the role's or user's), when the record names a real one. */
+const homeAccount = (s: SignIn): string | null =>
+  accountInArn(s.arn) ??
+  [s.identityAccountId, s.accountId].find((a): a is string => a !== null && ACCOUNT.test(a)) ??
+  null;
+
+/** The account-specific key wins over the bare name. */
+const lookup = (
+  table: ReadonlyMap<string, SlackTarget>,
+  name: string,
+  account: string | null,
+): { target: SlackTarget; account: string | null } | null => {
+  const folded = name.toLowerCase();
+  const specific = account ? table.get(`${account}:${folded}`) : undefined;
+  if (specific) return { target: specific, account };
+  const any = table.get(folded);
+  return any ? { target: any, account: null } : null;
+};
+
+const inAccount = (account: string | null): string => (account ? ` in ${account}` : '');
+
+const byRoot = (s: SignIn, map: IdentityMap): SubjectMatch => {
+  const account = accountInArn(s.arn) ?? [s.identityAccountId, s.accountId].find((a) => a && ACCOUNT.test(a));
+  const specific = account ? map.root.get(account) : undefined;
+  if (specific && account) return mapped(specific, `root of ${account}`);
+  const any = map.root.get('*');
+  if (any) return mapped(any, 'root of any account');
+  return unmapped(
+    `no Slack user is mapped to the root user${account ? ` of ${account}` : ''} (${SETTING} "root")`,
+  );
+};
+
+/** `arn:aws:iam::111122223333:user/path/alice` → alice (and its account when it is a real one). */
+const iamUserOfArn = (arn: string | null): { name: string; account: string | null } | null => {
+  const parts = arn?.split(':') ?? [];
+  const resource = parts.slice(5).join(':');
+  if (parts[2] !== 'iam' || !resource.startsWith('user/')) return null;
+  const name = resource.slice(resource.lastIndexOf('/') + 1);
+  return name ? { name, account: accountInArn(arn) } : null;
+};
+
+const iamUserName = (s: SignIn): string | null => {
+  const name = iamUserOfArn(s.arn)?.name ?? s.principal;
+  // identity.ts falls back to the principalId when the record names no user: not a name anyone maps.
+  return AWS_NAME.test(name) && name !== s.identityAccountId ? name : null;
+};
+
+const byIamUser = (s: SignIn, map: IdentityMap): SubjectMatch => {
+  const name = iamUserName(s);
+  if (!name) return unmapped('the sign-in does not name the IAM user');
+  const found = lookup(map.iamUsers, name, homeAccount(s));
+  if (found) return mapped(found.target, `IAM user ${shown(name)}${inAccount(found.account)}`);
+  return unmapped(`no Slack user is mapped to IAM user ${shown(name)} (${SETTING} "iamUsers")`);
+};
+
+interface SessionKind {
+  /** How the name reads in `via` and `reason`: `Identity Center user "x"`. */
+  readonly label: string;
+  /** Set when AWS or the identity provider chose the name (so an e-mail in it names the person). */
+  readonly emailVia: string | null;
+}
+
+const sessionKind = (s: SignIn): SessionKind => {
+  if (s.identityType !== 'AssumedRole' || s.federation === 'identity-center')
+    return s.identityType === 'FederatedUser'
+      ? { label: 'federated user', emailVia: null }
+      : { label: 'Identity Center user', emailVia: 'Identity Center user name is an e-mail' };
+  if (s.federation === 'saml') return { label: 'SAML session', emailVia: 'SAML session name is an e-mail' };
+  return { label: 'role session', emailVia: null };
+};
+
+// Identity Center, SAML, federated and other role sessions: the sessions table, then the person behind a
+// console role switch, then the name itself when it is an e-mail that AWS or the IdP (not the caller) chose.
+const bySession = (s: SignIn, map: IdentityMap, name: string): SubjectMatch => {
+  const kind = sessionKind(s);
+  const found = lookup(map.sessions, name, homeAccount(s));
+  if (found) return mapped(found.target, `${kind.label} ${shown(name)}${inAccount(found.account)}`);
+  // A console role switch records the IAM user it came from (AWS sets SwitchFrom, not the caller).
+  const from = s.federation === 'switch-role' ? iamUserOfArn(s.switchFrom) : null;
+  const user = from ? lookup(map.iamUsers, from.name, from.account) : null;
+  if (from && user)
+    return mapped(user.target, `switched role from IAM user ${shown(from.name)}${inAccount(user.account)}`);
+  const noOne = `no Slack user is mapped to ${kind.label} ${shown(name)} (${SETTING} "sessions")`;
+  if (!isPlausibleEmail(name)) return unmapped(noOne);
+  if (!kind.emailVia)
+    return unmapped(`${noOne}; its name looks like an e-mail, but whoever starts the session chooses it`);
+  if (!map.emailSessions) return unmapped(`${noOne}; e-mail look-up is off ("emailSessions": false)`);
+  return mapped({ kind: 'email', email: name }, kind.emailVia);
+};
+
+const sessionName = (s: SignIn): string | null => {
+  const name = s.identityType === 'AssumedRole' ? s.sessionName : s.principal;
+  if (!name || name === HIDDEN_USER_LABEL) return null;
+  // identity.ts falls back to principalId / account id when the record names nobody.
+  return name === s.identityAccountId || name === s.accountId ? null : name;
+};
+
+/** Whom to ask about this sign-in: an ARN pattern first, then the rule for its identity type. */
+export const subjectOf = (signIn: SignIn, map: IdentityMap): SubjectMatch => {
+  // A failed sign-in to a user name that does not exist: AWS hides what was typed, so nobody is asked.
+  if (signIn.principal === HIDDEN_USER_LABEL)
+    return unmapped('AWS hides the user name of this failed sign-in, so it does not say who it was');
+  const rule = signIn.arn ? map.arns.find((r) => r.matches(signIn.arn as string)) : undefined;
+  if (rule) return mapped(rule.target, `ARN pattern ${rule.pattern}`);
+  const { identityType } = signIn;
+  if (identityType === 'Root') return byRoot(signIn, map);
+  if (identityType === 'IAMUser') return byIamUser(signIn, map);
+  const identityCenterStep = identityType === 'Unknown' && IDENTITY_CENTER_EVENTS.has(signIn.eventName);
+  if (identityType === 'Unknown' && !identityCenterStep) {
+    const raw = signIn.rawIdentityType;
+    return unmapped(
+      raw && raw !== 'Unknown'
+        ? `the bot cannot tell who identity type ${shown(raw)} is`
+        : 'the sign-in does not say who it was (identity type not recorded)',
+    );
+  }
+  const name = sessionName(signIn);
+  if (!name) return unmapped('the sign-in does not name the session or user');
+  return bySession(signIn, map, name);
+};
