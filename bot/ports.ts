@@ -205,6 +205,7 @@ export interface SignInStore {
     leaseId: string,
     posted: PostedMessage,
     now: Date,
+    initial?: InitialResponse,
   ): Promise<'recorded' | 'already-posted'>;
   /** Releases the lease after a failed or deferred post. False, changing nothing, when the lease was lost. */
   markAlertPending(alertId: string, leaseId: string, update: PendingUpdate, now: Date): Promise<boolean>;
@@ -231,6 +232,13 @@ export interface SignInStore {
   ): Promise<boolean>;
   /** Posted alerts whose response timer is due (reminders, timeouts, a page or a redraw to retry). */
   listDueResponses(now: Date, limit: number): Promise<string[]>;
+}
+
+/** The response the card was posted with, written in the same write as the post (no alert is left without one). */
+export interface InitialResponse {
+  readonly response: AlertResponse;
+  /** The sweeper's first look (an ack timeout, an ask to retry); null for none. */
+  readonly timerAt: Date | null;
 }
 
 export interface PostedMessage {

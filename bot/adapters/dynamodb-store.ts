@@ -16,8 +16,10 @@ import { BY_TIME_INDEX, PENDING_INDEX, TABLE_KEYS } from '../../shared/table-sch
 import type { ClassifiedSignIn } from '../core/sign-in';
 import type {
   AlertRecord,
+  AlertResponse,
   ClaimResult,
   DueAlert,
+  InitialResponse,
   NewAlert,
   PendingUpdate,
   PostedMessage,
@@ -36,6 +38,11 @@ const epochSeconds = (d: Date): number => Math.floor(d.getTime() / 1000);
 /** Undelivered alerts, one partition per severity: the sweeper serves critical before medium, then by age. */
 const pendingPartition = (severity: Severity): string =>
   `PENDING#${SEVERITIES.indexOf(severity)}-${severity}`;
+/**
+ * Posted alerts with responder work to come (a reminder, a timeout, a page or a redraw to retry), by due time.
+ * The same sparse index as undelivered alerts: an alert is in one partition or the other, never both.
+ */
+const TIMER_PARTITION = 'RESPONSE#due';
 
 const INTERNAL = new Set<string>([
   PK,
@@ -46,6 +53,7 @@ const INTERNAL = new Set<string>([
   PENDING_INDEX.partitionKey,
   PENDING_INDEX.sortKey,
   'receivedAt',
+  'responseVersion',
 ]);
 const strip = (item: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k)));
@@ -218,20 +226,29 @@ export class DynamoSignInStore implements SignInStore {
     leaseId: string,
     posted: PostedMessage,
     now: Date,
+    initial?: InitialResponse,
   ): Promise<'recorded' | 'already-posted'> {
+    // With a response timer the alert moves to the timer partition of the index; without, it leaves the index.
+    const timer = initial?.timerAt ?? null;
     const update = (condition: string, values: Record<string, unknown>, names: Record<string, string> = {}) =>
       new UpdateCommand({
         TableName: this.options.tableName,
         Key: alertKey(alertId),
         UpdateExpression:
-          'SET #status = :posted, channel = :channel, ts = :ts, updatedAt = :now, #ttl = :expiry ' +
-          'REMOVE #ppk, #psk, lastError, leaseId',
+          'SET #status = :posted, channel = :channel, ts = :ts, updatedAt = :now, #ttl = :expiry' +
+          (initial
+            ? ', #response = if_not_exists(#response, :response), responseVersion = if_not_exists(responseVersion, :version)'
+            : '') +
+          (timer
+            ? ', #ppk = :timerPartition, #psk = :timer REMOVE lastError, leaseId'
+            : ' REMOVE #ppk, #psk, lastError, leaseId'),
         ConditionExpression: condition,
         ExpressionAttributeNames: {
           '#status': 'status',
           '#ppk': PENDING_INDEX.partitionKey,
           '#psk': PENDING_INDEX.sortKey,
           '#ttl': TTL,
+          ...(initial ? { '#response': 'response' } : {}),
           ...names,
         },
         ExpressionAttributeValues: {
@@ -240,6 +257,8 @@ export class DynamoSignInStore implements SignInStore {
           ':ts': posted.ts,
           ':now': now.toISOString(),
           ':expiry': this.expiry(now),
+          ...(initial ? { ':response': initial.response, ':version': initial.response.version } : {}),
+          ...(timer ? { ':timerPartition': TIMER_PARTITION, ':timer': timer.toISOString() } : {}),
           ...values,
         },
       });
@@ -362,6 +381,57 @@ export class DynamoSignInStore implements SignInStore {
       }
     }
     return out;
+  }
+
+  async writeResponse(
+    alertId: string,
+    expectedVersion: number,
+    response: AlertResponse,
+    timerAt: Date | null,
+    now: Date,
+  ): Promise<boolean> {
+    return this.ifLeaseHeld(
+      new UpdateCommand({
+        TableName: this.options.tableName,
+        Key: alertKey(alertId),
+        UpdateExpression:
+          'SET #response = :response, responseVersion = :version, updatedAt = :now' +
+          (timerAt ? ', #ppk = :timerPartition, #psk = :timer' : ' REMOVE #ppk, #psk'),
+        // Only on a posted alert, and only on the version read: a concurrent change makes this one fail.
+        ConditionExpression:
+          expectedVersion === 0
+            ? '#status = :posted AND attribute_not_exists(responseVersion)'
+            : '#status = :posted AND responseVersion = :expected',
+        ExpressionAttributeNames: {
+          '#response': 'response',
+          '#status': 'status',
+          '#ppk': PENDING_INDEX.partitionKey,
+          '#psk': PENDING_INDEX.sortKey,
+        },
+        ExpressionAttributeValues: {
+          ':response': response,
+          ':version': response.version,
+          ':now': now.toISOString(),
+          ':posted': 'posted',
+          ...(expectedVersion === 0 ? {} : { ':expected': expectedVersion }),
+          ...(timerAt ? { ':timerPartition': TIMER_PARTITION, ':timer': timerAt.toISOString() } : {}),
+        },
+      }),
+    );
+  }
+
+  async listDueResponses(now: Date, limit: number): Promise<string[]> {
+    const res = await this.doc.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        IndexName: PENDING_INDEX.name,
+        KeyConditionExpression: '#p = :p AND #s <= :now',
+        ExpressionAttributeNames: { '#p': PENDING_INDEX.partitionKey, '#s': PENDING_INDEX.sortKey },
+        ExpressionAttributeValues: { ':p': TIMER_PARTITION, ':now': now.toISOString() },
+        Limit: limit,
+      }),
+    );
+    return (res.Items ?? []).flatMap((item) => (typeof item.alertId === 'string' ? [item.alertId] : []));
   }
 
   async oldestUndeliveredAt(maxItems: number): Promise<string | null> {

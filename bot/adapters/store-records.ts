@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SEVERITIES } from '../../shared/severity';
 import { type ClassifiedSignIn, IDENTITY_TYPES } from '../core/sign-in';
-import { type AlertRecord, DELIVERY_STATUSES } from '../ports';
+import { type AlertRecord, DELIVERY_STATUSES, RESPONSE_STATES } from '../ports';
 
 /** Longest stored string value; a 1 MB user agent is kept as its first 2,048 characters. */
 export const MAX_STORED_STRING = 2048;
@@ -60,6 +60,56 @@ export const storedSignInSchema = z.object({
 // Blocks are our own rendering, written by this code: checked for shape at the top level only.
 const messageSchema = z.object({ text: z.string(), blocks: z.array(z.looseObject({ type: z.string() })) });
 
+const actorAt = z.object({ by: z.string(), at: z.string() });
+const posted = z.object({ channel: z.string(), ts: z.string() });
+
+export const storedResponseSchema = z.object({
+  state: z.enum(RESPONSE_STATES),
+  version: z.number().int().positive(),
+  drawnVersion: z.number().int().nonnegative(),
+  postedAt: z.string(),
+  acknowledged: actorAt.optional(),
+  escalated: actorAt.extend({ reason: z.string() }).optional(),
+  confirmed: actorAt.optional(),
+  denied: actorAt.extend({ note: z.string().optional() }).optional(),
+  resolved: actorAt.optional(),
+  ask: z
+    .object({
+      status: z.enum(['requested', 'asked', 'not-asked', 'answered']),
+      requestedBy: z.string(),
+      requestedAt: z.string(),
+      user: z.string().optional(),
+      dm: posted.optional(),
+      askedAt: z.string().optional(),
+      reason: z.string().optional(),
+      remindedAt: z.string().optional(),
+      answer: z.enum(['yes', 'no']).optional(),
+      answeredAt: z.string().optional(),
+      note: z.string().optional(),
+    })
+    .optional(),
+  page: z
+    .object({
+      status: z.enum(['due', 'sending', 'sent']),
+      until: z.string().optional(),
+      sentAt: z.string().optional(),
+      attempts: z.number().int().nonnegative(),
+      lastError: z.string().optional(),
+    })
+    .optional(),
+  ackRemindedAt: z.string().optional(),
+  subject: z.object({ user: z.string().optional(), reason: z.string().optional() }).optional(),
+  events: z.array(
+    z.object({
+      at: z.string(),
+      actor: z.string(),
+      action: z.string(),
+      note: z.string().optional(),
+      requestKey: z.string().optional(),
+    }),
+  ),
+});
+
 export const storedAlertSchema = z.object({
   alertId: z.string(),
   kind: z.enum(['signin', 'alarm', 'change', 'health']),
@@ -77,6 +127,7 @@ export const storedAlertSchema = z.object({
   lastError: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  response: storedResponseSchema.optional(),
 });
 
 /** The few fields the sweeper reads from the pending index. */

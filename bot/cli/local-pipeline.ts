@@ -4,7 +4,8 @@ import { type RecordedCall, ReportingNotifier, SlackNotifier } from '../adapters
 import type { DecodedItem } from '../core/decode-input';
 import type { Config } from '../pipeline/config';
 import { type IngestDeps, type IngestResult, ingest } from '../pipeline/ingest';
-import { type Logger, noMetrics, type SignInStore, systemClock } from '../ports';
+import { Responders } from '../pipeline/responders';
+import { type Escalation, type Logger, noMetrics, type SignInStore, systemClock } from '../ports';
 import type { Io } from './command';
 import { rejectionLine } from './read-inputs';
 import { HintingNotifier } from './slack-hints';
@@ -20,7 +21,7 @@ export interface LocalPipelineParts {
   readonly slackToken?: string;
 }
 
-export const localDeps = (parts: LocalPipelineParts): IngestDeps => {
+export const localDeps = (parts: LocalPipelineParts): IngestDeps & { readonly responders: Responders } => {
   const { config, io } = parts;
   const slack = parts.slackToken
     ? new HintingNotifier(
@@ -31,12 +32,12 @@ export const localDeps = (parts: LocalPipelineParts): IngestDeps => {
         io.err,
       )
     : undefined;
-  return {
+  const base = {
     store: parts.store,
     notifier: new ReportingNotifier(parts.onCall, slack),
     // No escalation topic on this machine: the user is the one to tell (the first line says what and why).
     escalator: {
-      escalate: async (e) =>
+      escalate: async (e: Escalation) =>
         io.err(`signins: ${e.attributes.alertId ?? 'alert'}: ${e.message.split('\n')[0]}`),
     },
     metrics: noMetrics,
@@ -44,7 +45,9 @@ export const localDeps = (parts: LocalPipelineParts): IngestDeps => {
     clock: systemClock,
     routing: config.routing,
     defaultChannel: config.channel,
+    settings: config.responders,
   };
+  return { ...base, responders: new Responders(base) };
 };
 
 /** Ingests one input and tells, line by line, what was rejected and what did not reach Slack. */

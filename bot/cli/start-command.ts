@@ -6,10 +6,12 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkWatchPath } from '../adapters/directory-watcher';
+import { BackgroundJobQueue } from '../adapters/job-queues';
 import { createJsonLogger } from '../adapters/json-logger';
 import type { Config } from '../pipeline/config';
 import { loadConfig } from '../pipeline/config';
 import type { IngestDeps } from '../pipeline/ingest';
+import { Responders } from '../pipeline/responders';
 import { UsageError } from './cli-error';
 import type { Command, Io } from './command';
 import { ingestInput, localDeps } from './local-pipeline';
@@ -140,22 +142,41 @@ export const runStart = async (options: StartOptions, config: Config, io: Io): P
       level: mode === 'dry-run' ? 'silent' : config.logLevel,
       write: io.err,
     });
-    const slack =
-      mode === 'dry-run' || !config.slackBotToken
-        ? undefined
-        : opened.add(await connectSlack(config, mode, config.slackBotToken, logger, io), true);
+    const slackToken = mode === 'dry-run' ? undefined : config.slackBotToken;
     const deps = localDeps({
       config,
       store: store.store,
       logger,
       io,
-      slackToken: slack?.token,
+      slackToken,
       // A dry run shows each card; with Slack, one line per post.
       onCall:
         mode === 'dry-run'
           ? presentCall(false, io.out)
-          : (call) => io.err(`signins: posting to ${call.args.channel}`),
+          : (call) =>
+              io.err(
+                `signins: ${call.method === 'chat.postMessage' ? 'posting to' : call.method} ${call.args.channel}`,
+              ),
     });
+    // Clicks are answered at once; what they hand over (asking, paging) runs here after the answer.
+    const jobs = new BackgroundJobQueue(
+      (job) => deps.responders.runJob(job),
+      (job, err) =>
+        io.err(
+          `signins: ${job.kind} of ${job.alertId} failed: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+    );
+    const slack = slackToken
+      ? opened.add(
+          await connectSlack(config, mode as SlackMode, slackToken, logger, io, {
+            responders: new Responders({ ...deps, settings: config.responders, jobs }),
+            notifier: deps.notifier,
+            logger,
+          }),
+          true,
+        )
+      : undefined;
+    if (slack) opened.add({ close: () => jobs.drain() });
     announce(mode, config, store.description, io);
     if (slack) opened.add(await startLocalSweeper(deps, io));
     const { feed, rejected } = createFeed(deps, mode === 'dry-run', io);

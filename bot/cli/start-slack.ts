@@ -7,6 +7,7 @@ import { slackErrorMeaning } from '../core/slack-errors';
 import type { Config } from '../pipeline/config';
 import type { Logger } from '../ports';
 import { createSlackApp } from '../slack/app';
+import type { ResponderWiring } from '../slack/responder-listeners';
 import { CliError } from './cli-error';
 import type { Io } from './command';
 
@@ -64,6 +65,7 @@ export const connectSlack = async (
   token: string,
   logger: Logger,
   io: Io,
+  responders?: ResponderWiring,
 ): Promise<LocalSlack> => {
   let identity: Awaited<ReturnType<typeof fetchBotIdentity>>;
   try {
@@ -92,6 +94,7 @@ export const connectSlack = async (
     slackApiUrl: config.slackApiUrl,
     port: config.port,
     logger,
+    responders,
   });
   await startApp(app, mode, config);
   io.err(

@@ -1,6 +1,7 @@
 // The sweeper on this machine: what the Lambda sweeper does every minute (alerts not in Slack yet are
 // delivered again), run once at start and then every minute while `signins start` runs.
 import type { DeliveryDeps } from '../pipeline/delivery';
+import type { Responders } from '../pipeline/responders';
 import { type SweepResult, sweepPendingAlerts } from '../pipeline/sweep';
 import type { Io } from './command';
 
@@ -53,9 +54,17 @@ export const sweepLine = (r: SweepResult): string | undefined =>
     : `signins: sweeper: ${r.posted} pending card(s) posted, ${r.found} found already in Slack, ${r.stillPending} still pending, ${r.gaveUp} given up${r.errors ? `, ${r.errors} error(s)` : ''}`;
 
 /** The sweeper over the local store and Slack, telling the user what it did. */
-export const startLocalSweeper = (deps: DeliveryDeps, io: Io): Promise<SweepLoop> =>
+export const startLocalSweeper = (
+  deps: DeliveryDeps & { readonly responders: Responders },
+  io: Io,
+): Promise<SweepLoop> =>
   startSweepLoop(
-    (options) => sweepPendingAlerts(deps, options),
+    async (options) => {
+      const result = await sweepPendingAlerts(deps, options);
+      // Reminders, timeouts and handed-over work, as the Lambda sweeper does.
+      await deps.responders.sweep(options);
+      return result;
+    },
     (result) => {
       const line = sweepLine(result);
       if (line) io.err(line);

@@ -1,6 +1,7 @@
-// Lambda behind the CloudWatch Logs subscription filter and the alarm topics.
+// Lambda behind the CloudWatch Logs subscription filter and the alarm topics, and the ingress's job runner.
 import type { Context } from 'aws-lambda';
 import { HANDLER_SAFETY_MS } from '../../shared/timeouts';
+import { jobOf } from '../adapters/job-queues';
 import { decodeValue } from '../core/decode-input';
 import { ingest } from '../pipeline/ingest';
 import { lambdaRuntime } from '../pipeline/lambda-runtime';
@@ -15,6 +16,13 @@ export const handler = async (event: unknown, context?: Pick<Context, 'getRemain
   const deadline = end === undefined ? undefined : end - HANDLER_SAFETY_MS.slack;
   const storeDeadline = end === undefined ? undefined : end - HANDLER_SAFETY_MS.store;
   try {
+    // Slow work of a click, handed over by the ingress (an ask, a page, a redraw).
+    const job = jobOf(event);
+    if (job) {
+      await deps.responders.runJob(job, deadline);
+      deps.logger.info('responder job done', { ...job });
+      return { job: job.kind };
+    }
     const result = await ingest(decodeValue(event), deps, { deadline, storeDeadline });
     const summary = {
       ...result,

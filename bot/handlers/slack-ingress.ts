@@ -20,7 +20,7 @@ const logger = createPowertoolsLogger(
 );
 
 const init = async (): Promise<ReadyIngress> => {
-  const { config, deps, slackSecret } = await lambdaRuntime();
+  const { config, deps, slackSecret, ingressResponders } = await lambdaRuntime();
   const secret = await slackSecret();
   const identity =
     secret.botId && secret.botUserId
@@ -43,6 +43,7 @@ const init = async (): Promise<ReadyIngress> => {
     slackApiUrl: config.slackApiUrl,
     ...identity,
     logger: deps.logger,
+    responders: { responders: ingressResponders(), notifier: deps.notifier, logger: deps.logger },
   });
   return { signingSecret: secret.signingSecret, bolt: receiver.toHandler() };
 };

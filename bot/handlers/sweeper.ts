@@ -1,4 +1,5 @@
-// Scheduled every minute: retries alerts whose Slack post has not landed, and runs the hourly health checks.
+// Scheduled every minute: retries alerts whose Slack post has not landed, does the responder work that fell due
+// (reminders, timeouts, pages), and runs the hourly health checks.
 import type { Context } from 'aws-lambda';
 import { HANDLER_SAFETY_MS } from '../../shared/timeouts';
 import { healthAlerter } from '../pipeline/health-alerter';
@@ -14,9 +15,12 @@ export const handler = async (_event: unknown, context?: Pick<Context, 'getRemai
   try {
     const result = await sweepPendingAlerts(deps, { deadline });
     if (result.retried > 0 || result.errors > 0) deps.logger.info('sweep done', { ...result });
+    // Reminders, timeouts, and pages or asks a click handed over that did not happen.
+    const responses = await deps.responders.sweep({ deadline });
+    if (responses.done > 0 || responses.errors > 0) deps.logger.info('responder timers done', responses);
     // Hourly, with what time is left; never fails the sweep.
     await runScheduledHealthWatch({ ...deps, config, alerter: healthAlerter(deps, { deadline }) }, deadline);
-    return result;
+    return { ...result, responses };
   } finally {
     deps.metrics.flush();
   }

@@ -1,9 +1,13 @@
 // Settings, parsed once from the environment with clear errors. Nothing else in bot/ reads process.env.
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ENV, HEALTH_ENV } from '../../shared/env-keys';
 import { BOT_METRIC_NAMESPACE, DEFAULT_METRICS_SERVICE } from '../../shared/metrics';
 import type { Routing } from '../../shared/routing';
 import { DEFAULT_ROUTING, describeRoutingError, routingSchema } from '../../shared/routing';
+import type { IdentityMap } from '../core/identity-map';
+import { DEFAULT_POLICY, type ResponsePolicy } from '../core/response';
+import { loadIdentityMap } from './identity-map-config';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -32,7 +36,67 @@ export interface Config {
   readonly metricsService: string;
   /** What the health checks and `signins redrive` look at (set by the stack; flags override them locally). */
   readonly installation: InstallationNames;
+  readonly responders: ResponderSettings;
+  /** The events worker (the ingress hands it slow work); unset locally, where work runs in process. */
+  readonly workerFunction: string | undefined;
 }
+
+export const AUTO_ASK = ['success', 'all', 'off'] as const;
+export type AutoAsk = (typeof AUTO_ASK)[number];
+
+export interface ResponderSettings {
+  /** Who may acknowledge and escalate; null: the members of the alert's channel. */
+  readonly allowed: { readonly users: readonly string[]; readonly groups: readonly string[] } | null;
+  /** Mentioned in the thread when an alert escalates: a user (U…/W…) or a user group (S…). */
+  readonly oncall: string | null;
+  readonly identityMap: IdentityMap;
+  /** Which posted sign-ins of a mapped principal ask "was this you?" at once. */
+  readonly autoAsk: AutoAsk;
+  readonly policy: ResponsePolicy;
+}
+
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+const GROUP_ID = /^S[A-Z0-9]{2,}$/;
+
+const parseResponders = (raw: string | undefined): ResponderSettings['allowed'] => {
+  if (!raw) return null;
+  const users: string[] = [];
+  const groups: string[] = [];
+  for (const id of raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    if (USER_ID.test(id)) users.push(id);
+    else if (GROUP_ID.test(id)) groups.push(id);
+    else
+      throw new ConfigError(
+        `${ENV.responders} must list Slack user ids (U…, W…) and user group ids (S…), comma-separated; "${id}" is neither (a name or @handle will not do: copy the id from the profile's ⋮ menu)`,
+      );
+  }
+  return { users, groups };
+};
+
+const parseOncall = (raw: string | undefined): string | null => {
+  if (!raw) return null;
+  if (!USER_ID.test(raw) && !GROUP_ID.test(raw))
+    throw new ConfigError(
+      `${ENV.oncall} must be one Slack user id (U…, W…) or user group id (S…), got "${raw}"`,
+    );
+  return raw;
+};
+
+const parseAutoAsk = (raw: string | undefined): AutoAsk => {
+  if (raw === undefined) return 'success';
+  const v = AUTO_ASK.find((a) => a === raw.toLowerCase());
+  if (!v) throw new ConfigError(`${ENV.autoAsk} must be one of ${AUTO_ASK.join(', ')}, got "${raw}"`);
+  return v;
+};
+
+const minutesSetting = (name: string, raw: string | undefined, fallbackMs: number): number => {
+  const minutes = positiveInt(name, raw, fallbackMs / 60_000);
+  if (minutes > 1440) throw new ConfigError(`${name} must be at most 1440 minutes (a day), got "${raw}"`);
+  return minutes * 60_000;
+};
 
 export interface InstallationNames {
   readonly trail: string | undefined;
@@ -112,5 +176,25 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       alarmNamePrefix: get(HEALTH_ENV.alarmNamePrefix),
       failureQueueUrl: get(HEALTH_ENV.failureQueueUrl),
     },
+    responders: {
+      allowed: parseResponders(get(ENV.responders)),
+      oncall: parseOncall(get(ENV.oncall)),
+      identityMap: loadIdentityMap(get(ENV.identityMap), (path) => readFileSync(path, 'utf8')),
+      autoAsk: parseAutoAsk(get(ENV.autoAsk)),
+      policy: {
+        ...DEFAULT_POLICY,
+        askTimeoutMs: minutesSetting(
+          ENV.askTimeoutMinutes,
+          get(ENV.askTimeoutMinutes),
+          DEFAULT_POLICY.askTimeoutMs,
+        ),
+        ackTimeoutMs: minutesSetting(
+          ENV.ackTimeoutMinutes,
+          get(ENV.ackTimeoutMinutes),
+          DEFAULT_POLICY.ackTimeoutMs,
+        ),
+      },
+    },
+    workerFunction: get(ENV.workerFunction),
   };
 };

@@ -4,10 +4,13 @@
 // first. Only the record step is ever retried after a post that landed, never the post.
 import { BOT_METRICS } from '../../shared/metrics';
 import { ALERT_LEASE_MS } from '../../shared/timeouts';
+import { composeCard } from '../core/render/response-card';
+import { alertFacts } from '../core/response';
 import type {
   AlertRecord,
   Clock,
   Escalator,
+  InitialResponse,
   Logger,
   Metrics,
   Notifier,
@@ -26,6 +29,14 @@ export interface DeliveryDeps {
   readonly clock: Clock;
   /** @default ALERT_LEASE_MS (shared/timeouts.ts) */
   readonly leaseMs?: number;
+  /** The responder loop: the buttons and status a card is posted with, and the ask sent after it. */
+  readonly responders?: PostingHooks;
+}
+
+/** What delivery needs of the responder loop (bot/pipeline/responders.ts). */
+export interface PostingHooks {
+  initialFor(alert: AlertRecord): Promise<InitialResponse>;
+  afterPosted(alertId: string, initial: InitialResponse, deadline?: number): Promise<void>;
 }
 
 export interface DeliveryOptions {
@@ -75,13 +86,50 @@ class Delivery {
     return { alertId: this.alert.alertId, severity: this.alert.severity, attempt: this.alert.attempts };
   }
 
+  /** The response the card goes out with; none when the responder loop cannot say (the card still goes). */
+  private initial: InitialResponse | undefined;
+
+  private async prepare(): Promise<void> {
+    const hooks = this.deps.responders;
+    if (!hooks) return;
+    try {
+      this.initial = await hooks.initialFor(this.alert);
+    } catch (err) {
+      this.deps.logger.error('responder state not prepared; posting the card without buttons', {
+        ...this.fields,
+        error: asDeliveryError(err).message,
+      });
+    }
+  }
+
+  private get message() {
+    return this.initial
+      ? composeCard(this.alert.message, this.alert.alertId, alertFacts(this.alert), this.initial.response)
+      : this.alert.message;
+  }
+
+  private async posted(): Promise<void> {
+    const hooks = this.deps.responders;
+    if (!hooks || !this.initial) return;
+    try {
+      await hooks.afterPosted(this.alert.alertId, this.initial, this.deadline);
+    } catch (err) {
+      this.deps.logger.warn('after-post responder work failed; the sweeper retries it', {
+        ...this.fields,
+        error: asDeliveryError(err).message,
+      });
+    }
+  }
+
   async run(): Promise<DeliveryOutcome> {
+    await this.prepare();
     if (this.alert.attempts > 1 && this.alert.lastOutcome === 'unknown') {
       const found = await this.lookForEarlierPost();
       if (typeof found === 'string') return found;
       if (found) {
         this.deps.logger.warn('alert found in Slack after an unknown outcome: not posted again', this.fields);
         await this.record(found);
+        await this.posted();
         return 'found';
       }
     }
@@ -89,7 +137,7 @@ class Delivery {
     try {
       posted = await this.deps.notifier.post(
         this.alert.channel,
-        this.alert.message,
+        this.message,
         { alertId: this.alert.alertId },
         this.budget,
       );
@@ -102,6 +150,7 @@ class Delivery {
     await this.record(posted);
     this.deps.metrics.count(BOT_METRICS.alertsPosted);
     this.deps.logger.info('alert posted', { ...this.fields, channel: posted.channel, ts: posted.ts });
+    await this.posted();
     return 'posted';
   }
 
@@ -183,6 +232,7 @@ class Delivery {
           this.alert.leaseId,
           posted,
           this.deps.clock.now(),
+          this.initial,
         );
         if (recorded === 'already-posted') {
           this.deps.logger.error(

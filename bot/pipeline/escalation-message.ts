@@ -1,6 +1,12 @@
 // What the escalation topic's mail and SMS subscribers read when the bot gives up on Slack: readable on a
 // phone, with the alert's own fallback text (already written for people) and what to do.
-import type { AlertRecord, Escalation } from '../ports';
+import { accountText } from '../core/render/card-parts';
+import { eventLabel, identityLabel, MFA_LABEL, outcomeLabel } from '../core/render/labels';
+import { timeText } from '../core/render/mrkdwn';
+import { neutralize, sanitizeRecord } from '../core/render/record-text';
+import { describeUserAgent } from '../core/render/user-agent';
+import type { ClassifiedSignIn } from '../core/sign-in';
+import { type AlertRecord, type AlertResponse, BOT_ACTOR, type Escalation } from '../ports';
 import type { HealthProblem } from './health-watch';
 
 /** SNS subjects: ASCII, no line breaks, under 100 characters. */
@@ -38,3 +44,61 @@ export const healthEscalation = (problem: HealthProblem): Escalation => ({
   ].join('\n'),
   attributes: { kind: 'pipeline-health', check: problem.key },
 });
+
+/** Our mrkdwn made readable in mail and SMS: mentions as @ids, Slack dates as their ISO fallback, entities undone. */
+export const mrkdwnToPlain = (text: string): string =>
+  text
+    .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
+    .replace(/<@([UW][A-Z0-9]+)>/g, '@$1')
+    .replace(/<!subteam\^(S[A-Z0-9]+)>/g, '@$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+export interface PageFacts {
+  /** The sign-in behind the alert, when it is one. */
+  readonly signIn: ClassifiedSignIn | null;
+  readonly accountName: string | null;
+  readonly permalink: string | null;
+}
+
+/**
+ * The page sent when an alert escalates: who, what, where, why, and the card's link, first line first (an SMS
+ * shows little more). Record values are shown as recorded, neutralised: mail and SMS do not parse mrkdwn.
+ */
+export const pageEscalation = (alert: AlertRecord, response: AlertResponse, facts: PageFacts): Escalation => {
+  const s = facts.signIn ? sanitizeRecord(facts.signIn) : null;
+  const reason = mrkdwnToPlain(response.escalated?.reason ?? 'escalated');
+  const what = s
+    ? `${eventLabel(s.eventName)} ${outcomeLabel(s.outcome)} as ${s.principal.slice(0, 200)} in account ${accountText(s.accountId, facts.accountName)}`
+    : mrkdwnToPlain(alert.message.text).slice(0, 300);
+  return {
+    subject: subjectLine(`signins: ESCALATED ${alert.severity.toUpperCase()}: ${what}`),
+    message: [
+      `ESCALATED (${reason}): ${what}`,
+      '',
+      ...(s
+        ? [
+            `Who: ${s.principal.slice(0, 300)} (${identityLabel(s)})`,
+            `When: ${timeText(s.time)}`,
+            `From: ${s.sourceIp ?? 'source IP not recorded'}${s.region ? `, region ${s.region}` : ''}`,
+            `Browser: ${describeUserAgent(s.userAgent) ?? 'unknown'}`,
+            `MFA: ${MFA_LABEL[s.mfa]}`,
+          ]
+        : []),
+      `Severity: ${alert.severity}`,
+      `Escalated by: ${!response.escalated || response.escalated.by === BOT_ACTOR ? 'signins (automatic)' : `Slack user ${response.escalated.by}`}`,
+      ...(response.denied
+        ? [
+            `The person who signed in says it was NOT them${response.denied.note ? `: "${neutralize(response.denied.note.slice(0, 500))}"` : '.'}`,
+          ]
+        : []),
+      '',
+      facts.permalink
+        ? `Slack card: ${facts.permalink}`
+        : `Slack channel: ${alert.channel} (card ${alert.ts ?? 'not posted'})`,
+      `Alert id: ${alert.alertId}`,
+    ].join('\n'),
+    attributes: { severity: alert.severity, kind: 'escalation', alertId: alert.alertId },
+  };
+};

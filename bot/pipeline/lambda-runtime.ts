@@ -1,10 +1,14 @@
 // Everything the Lambda handlers share, built once per execution environment (module scope). The Slack
 // token is read when a post needs it, not at start: sign-ins that arrive before the secret is set are
 // stored and kept pending, and posted once it is.
+
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { ENV } from '../../shared/env-keys';
 import { AWS_CALL_SETTINGS, createDynamoClient } from '../adapters/dynamodb-client';
 import { DynamoSignInStore } from '../adapters/dynamodb-store';
+import { LambdaJobQueue } from '../adapters/job-queues';
 import { createPowertoolsLogger, createPowertoolsMetrics } from '../adapters/powertools';
 import { SlackNotifier, type TokenSource } from '../adapters/slack-notifier';
 import { cachedSlackSecret, type SlackSecret } from '../adapters/slack-secret';
@@ -14,10 +18,14 @@ import { systemClock } from '../ports';
 import { type Config, ConfigError, loadConfig } from './config';
 import { DeliveryError } from './delivery-error';
 import type { IngestDeps } from './ingest';
+import { Responders } from './responders';
 
 export interface LambdaRuntime {
   readonly config: Config;
-  readonly deps: IngestDeps;
+  /** The worker's and the sweeper's: responder work is done at once, in the function. */
+  readonly deps: IngestDeps & { readonly responders: Responders };
+  /** The ingress's: slow responder work is handed to the worker (async invoke). */
+  readonly ingressResponders: () => Responders;
   readonly slackSecret: () => Promise<SlackSecret>;
 }
 
@@ -48,26 +56,36 @@ const build = async (): Promise<LambdaRuntime> => {
     tableName: config.tableName,
     retentionDays: config.retentionDays,
   });
+  const base = {
+    store,
+    notifier: new SlackNotifier(tokenFrom(slackSecret), {
+      slackApiUrl: config.slackApiUrl,
+      timeoutMs: config.slackTimeoutMs,
+    }),
+    escalator: config.escalationTopicArn
+      ? new SnsEscalator(new SNSClient(AWS_CALL_SETTINGS), config.escalationTopicArn)
+      : loggingEscalator(logger),
+    metrics: createPowertoolsMetrics({
+      namespace: config.metricsNamespace,
+      service: config.metricsService,
+    }),
+    logger,
+    clock: systemClock,
+    routing: config.routing,
+    defaultChannel: config.channel,
+    settings: config.responders,
+  };
+  const workerFunction = config.workerFunction;
   return {
     config,
     slackSecret,
-    deps: {
-      store,
-      notifier: new SlackNotifier(tokenFrom(slackSecret), {
-        slackApiUrl: config.slackApiUrl,
-        timeoutMs: config.slackTimeoutMs,
-      }),
-      escalator: config.escalationTopicArn
-        ? new SnsEscalator(new SNSClient(AWS_CALL_SETTINGS), config.escalationTopicArn)
-        : loggingEscalator(logger),
-      metrics: createPowertoolsMetrics({
-        namespace: config.metricsNamespace,
-        service: config.metricsService,
-      }),
-      logger,
-      clock: systemClock,
-      routing: config.routing,
-      defaultChannel: config.channel,
+    deps: { ...base, responders: new Responders(base) },
+    ingressResponders: () => {
+      if (!workerFunction) throw new ConfigError(`${ENV.workerFunction} is not set`);
+      return new Responders({
+        ...base,
+        jobs: new LambdaJobQueue(new LambdaClient(AWS_CALL_SETTINGS), workerFunction),
+      });
     },
   };
 };

@@ -1,8 +1,15 @@
 // The Bolt app factory: one place that builds the app for every transport (Lambda Function URL, local
 // HTTP, Socket Mode). Listeners live one file per Slack surface and are registered here.
 import { App, type AppOptions, LogLevel, type Receiver } from '@slack/bolt';
+import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import { slackClientOptions } from '../adapters/slack-client';
 import type { Logger } from '../ports';
+import {
+  LISTENER_BUDGET_MS,
+  type ResponderWiring,
+  registerResponderListeners,
+  replyTo,
+} from './responder-listeners';
 import { VerifiedHttpReceiver } from './verified-http-receiver';
 
 export interface SlackAppOptions {
@@ -18,7 +25,21 @@ export interface SlackAppOptions {
   readonly botUserId: string;
   readonly port?: number;
   readonly logger: Logger;
+  /** The responder loop's listeners (buttons, the modal, /signins); without it only the error handler is set. */
+  readonly responders?: ResponderWiring;
 }
+
+/** Who clicked and where, from whatever request failed: the user is told, in that channel. */
+const origin = (body: unknown): { user?: string; channel?: string } => {
+  const b = (body ?? {}) as {
+    user?: { id?: string };
+    user_id?: string;
+    channel?: { id?: string };
+    channel_id?: string;
+    container?: { channel_id?: string };
+  };
+  return { user: b.user?.id ?? b.user_id, channel: b.channel?.id ?? b.channel_id ?? b.container?.channel_id };
+};
 
 /** Local HTTP mode: the same request check as the Lambda ingress, in front of Bolt's router. */
 const httpReceiver = (options: SlackAppOptions): Receiver => {
@@ -45,13 +66,23 @@ export const createSlackApp = (options: SlackAppOptions): App => {
         ? { socketMode: true, appToken: options.appToken }
         : { receiver: httpReceiver(options) }),
   };
-  const app = new App(appOptions);
-  // A listener that throws must not become a 500 that Slack retries: log it and answer.
-  app.error(async (error) => {
+  const app = new App({ ...appOptions, extendedErrorHandler: true });
+  // A listener that throws must not become a 500 that Slack retries: log it, tell the person, answer.
+  app.error(async ({ error, body }: ExtendedErrorHandlerArgs) => {
     options.logger.error('slack listener failed', {
       error: error.message,
       code: (error as { code?: string }).code,
     });
+    const { user, channel } = origin(body);
+    if (options.responders && user)
+      await replyTo(
+        options.responders,
+        channel,
+        user,
+        'Something went wrong handling that, and the alert is unchanged. Try again in a moment; if it keeps failing, tell whoever runs signins.',
+        LISTENER_BUDGET_MS,
+      );
   });
+  if (options.responders) registerResponderListeners(app, options.responders);
   return app;
 };

@@ -14,6 +14,8 @@ const readable = (t: TextObject): string =>
         t.text
           .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
           .replace(/<(https?:[^|>]+)\|([^>]*)>/g, '$2 ($1)')
+          .replace(/<@([UW][A-Z0-9]+)>/g, '@$1')
+          .replace(/<!subteam\^(S[A-Z0-9]+)>/g, '@$1')
           .replace(/\*([^*\n]+)\*/g, '$1'),
       );
 
@@ -34,6 +36,12 @@ export const cardToText = (message: SlackMessage): string => {
         break;
       case 'divider':
         lines.push('──');
+        break;
+      case 'actions':
+        lines.push(`  ${block.elements.map((b) => `[ ${b.text.text} ]`).join(' ')}`);
+        break;
+      case 'input':
+        lines.push(`  ${readable(block.label)}: ____`);
         break;
       default:
         assertNever(block);

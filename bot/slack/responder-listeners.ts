@@ -1,0 +1,119 @@
+// The listeners of the responder loop, one per Slack surface: buttons on cards and DMs (block_actions), the
+// "No, it wasn't me" modal (view_submission), and /signins (commands, answered with what it does today).
+// Each answers inside Slack's 3 s: the conditional write, the redraw and the reply happen here, anything
+// slower goes to the job queue (bot/pipeline/responders.ts). A refusal is told only to the person who clicked.
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { View } from '@slack/web-api';
+import { ACTION_IDS, DENY_MODAL, DENY_NOTE, renderDenyModal } from '../core/render/response-card';
+import type { ButtonAction as ResponderButton, Responders } from '../pipeline/responders';
+import type { Logger, Notifier } from '../ports';
+
+/** Time a listener may spend before it must have answered (Slack waits 3 s, and a cold start eats some). */
+export const LISTENER_BUDGET_MS = 2000;
+
+export interface ResponderWiring {
+  readonly responders: Responders;
+  /** For the ephemeral replies (chat.postEphemeral), with the same bounded client policy as posts. */
+  readonly notifier: Notifier;
+  readonly logger: Logger;
+}
+
+const BUTTONS: Record<string, ResponderButton> = {
+  [ACTION_IDS.acknowledge]: 'acknowledge',
+  [ACTION_IDS.escalate]: 'escalate',
+  [ACTION_IDS.ask]: 'ask',
+};
+
+const channelOf = (body: BlockAction): string | undefined => body.channel?.id ?? body.container?.channel_id;
+
+/** Says something to the person who clicked, in the channel they clicked in; a failure is only logged. */
+export const replyTo = async (
+  wiring: ResponderWiring,
+  channel: string | undefined,
+  user: string,
+  text: string,
+  budgetMs: number,
+): Promise<void> => {
+  if (!channel) {
+    wiring.logger.warn('no channel to reply in', { user, text });
+    return;
+  }
+  try {
+    await wiring.notifier.postEphemeral(channel, user, text, budgetMs);
+  } catch (err) {
+    wiring.logger.warn('ephemeral reply not posted', { user, error: (err as Error).message });
+  }
+};
+
+export const registerResponderListeners = (app: App, wiring: ResponderWiring): void => {
+  app.action<BlockAction<ButtonAction>>(
+    { type: 'block_actions', action_id: /^signins_/ },
+    async ({ ack, body, action, client }) => {
+      await ack();
+      const started = Date.now();
+      const deadline = started + LISTENER_BUDGET_MS;
+      const user = body.user.id;
+      const channel = channelOf(body);
+      const request = {
+        alertId: action.value ?? '',
+        user,
+        channel,
+        requestKey: `${user}:${action.action_id}:${action.action_ts}`,
+        deadline,
+      };
+      let reply: string | null;
+      const button = BUTTONS[action.action_id];
+      if (button) reply = await wiring.responders.button(button, request);
+      else if (action.action_id === ACTION_IDS.yes) reply = await wiring.responders.answer('yes', request);
+      else if (action.action_id === ACTION_IDS.no) {
+        reply = await wiring.responders.mayAnswer(request.alertId, user);
+        // The modal must open within 3 s of the click (the trigger id expires).
+        if (!reply)
+          await client.views.open({
+            trigger_id: body.trigger_id,
+            view: renderDenyModal(request.alertId) as View,
+          });
+      } else reply = `Unknown action ${action.action_id}: nothing was changed.`;
+      if (reply) await replyTo(wiring, channel, user, reply, deadline - Date.now());
+      wiring.logger.info('slack action', {
+        action: action.action_id,
+        user,
+        ms: Date.now() - started,
+        refused: reply !== null,
+      });
+    },
+  );
+
+  app.view(DENY_MODAL, async ({ ack, body, view }) => {
+    const started = Date.now();
+    const user = body.user.id;
+    const note = view.state.values[DENY_NOTE.block]?.[DENY_NOTE.action]?.value ?? undefined;
+    const reply = await wiring.responders.answer('no', {
+      alertId: view.private_metadata,
+      user,
+      channel: undefined,
+      requestKey: `${user}:view:${view.id}`,
+      deadline: started + LISTENER_BUDGET_MS,
+      ...(note ? { note } : {}),
+    });
+    // A refusal shows in the modal itself, under the note.
+    if (reply) await ack({ response_action: 'errors', errors: { [DENY_NOTE.block]: reply.slice(0, 300) } });
+    else await ack();
+    wiring.logger.info('slack view', {
+      view: DENY_MODAL,
+      user,
+      ms: Date.now() - started,
+      refused: reply !== null,
+    });
+  });
+
+  app.command('/signins', async ({ ack }) => {
+    await ack({
+      response_type: 'ephemeral',
+      text:
+        'signins posts a card for each AWS console sign-in. On a card: *Acknowledge* takes it, *Escalate* pages the ' +
+        'escalation topic and on-call, *Ask them* asks the person who signed in whether it was them. ' +
+        'Queries (`/signins last 24h`) and silences are not available in this version yet.',
+    });
+  });
+};
