@@ -105,6 +105,18 @@ export const initialAsk = (
 
 const refused = (reason: string): Decision => ({ kind: 'refused', reason });
 
+/** Changes the card does not show (it says "paging…" whether the page is due or being sent). */
+const LOOKS_THE_SAME = new Set<ResponderAction['kind']>([
+  'page-claim',
+  'page-failed',
+  'remind-ask',
+  'remind-ack',
+]);
+
+/** The drawn version after a write: still current if it was and the change does not show. */
+export const carriedDrawn = (r: AlertResponse, looksTheSame: boolean): number =>
+  looksTheSame && r.drawnVersion === r.version ? r.version + 1 : r.drawnVersion;
+
 /** Why an actor may not act on an alert as a responder, or null when they may. */
 const responderRefusal = (who: ActorFacts, verb: string): string | null => {
   if (who.actor === BOT_ACTOR) return null;
@@ -128,18 +140,20 @@ export const decide = (
   if (who.requestKey && response.events.some((e) => e.requestKey === who.requestKey))
     return { kind: 'duplicate' };
   const at = now.toISOString();
-  const change = (patch: Partial<AlertResponse>, action: AuditAction | null, note?: string): Decision => {
-    const event: AuditEvent | null = action
+  const change = (patch: Partial<AlertResponse>, audit: AuditAction | null, note?: string): Decision => {
+    const event: AuditEvent | null = audit
       ? {
           at,
           actor: who.actor,
-          action,
+          action: audit,
           ...(note ? { note } : {}),
           ...(who.requestKey ? { requestKey: who.requestKey } : {}),
         }
       : null;
     const next: AlertResponse = {
       ...response,
+      // A change the card does not show keeps a card that was current, current.
+      drawnVersion: carriedDrawn(response, LOOKS_THE_SAME.has(action.kind)),
       ...patch,
       version: response.version + 1,
       events: event ? [...response.events, event].slice(-MAX_EVENTS) : response.events,

@@ -7,6 +7,7 @@ import { auditLine, composeCard, renderAskDm } from '../core/render/response-car
 import {
   type ActorFacts,
   alertFacts,
+  carriedDrawn,
   type Decision,
   type DueWork,
   decide,
@@ -517,7 +518,11 @@ export class Responders {
     const now = this.now;
     const timer = nextTimer(latest.response, facts, this.deps.settings.policy, new Date(latest.updatedAt));
     if (timer === null || timer.getTime() <= now.getTime() - 1000 || work.length === 0) {
-      const next = { ...latest.response, version: latest.response.version + 1 };
+      const next = {
+        ...latest.response,
+        version: latest.response.version + 1,
+        drawnVersion: carriedDrawn(latest.response, true),
+      };
       const retry =
         timer && timer.getTime() <= now.getTime()
           ? new Date(now.getTime() + this.deps.settings.policy.retryMs)

@@ -88,14 +88,26 @@ export const registerResponderListeners = (app: App, wiring: ResponderWiring): v
     const started = Date.now();
     const user = body.user.id;
     const note = view.state.values[DENY_NOTE.block]?.[DENY_NOTE.action]?.value ?? undefined;
-    const reply = await wiring.responders.answer('no', {
-      alertId: view.private_metadata,
-      user,
-      channel: undefined,
-      requestKey: `${user}:view:${view.id}`,
-      deadline: started + LISTENER_BUDGET_MS,
-      ...(note ? { note } : {}),
-    });
+    let reply: string | null;
+    try {
+      reply = await wiring.responders.answer('no', {
+        alertId: view.private_metadata,
+        user,
+        channel: undefined,
+        requestKey: `${user}:view:${view.id}`,
+        deadline: started + LISTENER_BUDGET_MS,
+        ...(note ? { note } : {}),
+      });
+    } catch (err) {
+      // The modal stays open and says so; the error handler logs it.
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [DENY_NOTE.block]: 'Something went wrong and nothing was reported yet. Submit again in a moment.',
+        },
+      });
+      throw err;
+    }
     // A refusal shows in the modal itself, under the note.
     if (reply) await ack({ response_action: 'errors', errors: { [DENY_NOTE.block]: reply.slice(0, 300) } });
     else await ack();

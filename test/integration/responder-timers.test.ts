@@ -1,0 +1,142 @@
+// The sweeper's side of the responder loop on a clock the test moves: reminders, then escalation, for a DM
+// left unanswered and for a critical alert nobody acknowledged; a page that failed is sent later; a card that
+// could not be redrawn is redrawn. Real store (dynalite), real notifier against the fake Slack.
+import { DynamoSignInStore } from '../../bot/adapters/dynamodb-store';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../bot/adapters/embedded-dynamodb';
+import { decodeValue } from '../../bot/core/decode-input';
+import { parseIdentityMap } from '../../bot/core/identity-map';
+import { DEFAULT_POLICY } from '../../bot/core/response';
+import type { ResponderSettings } from '../../bot/pipeline/config';
+import { ingest } from '../../bot/pipeline/ingest';
+import { Responders } from '../../bot/pipeline/responders';
+import type { Escalation } from '../../bot/ports';
+import { FakeSlack } from '../helpers/fake-slack';
+import { recordFrom } from '../helpers/fixtures';
+import { testPipeline } from '../helpers/pipeline-deps';
+
+const CHANNEL = 'C0SIGNINS';
+const ANAYA = 'signin/aws-docs-cloudtrail-guide/02-iam-user-success-mfa-u2f.json';
+const ROOT = 'signin/aws-docs-cloudtrail-guide/06-root-success-no-mfa.json';
+const MINUTE = 60_000;
+const T0 = Date.parse('2026-11-24T09:00:00Z');
+
+let dynamo: EmbeddedDynamo;
+let slack: FakeSlack;
+let now = T0;
+const clock = { now: () => new Date(now) };
+
+beforeAll(async () => {
+  dynamo = await startEmbeddedDynamo();
+  slack = await new FakeSlack().start();
+});
+afterAll(async () => {
+  await slack.stop();
+  await dynamo.close();
+});
+beforeEach(() => {
+  slack.reset();
+  now = T0;
+});
+
+const settings: ResponderSettings = {
+  allowed: { users: ['U0ALICE'], groups: [] },
+  oncall: 'U0ONCALL',
+  identityMap: parseIdentityMap({ iamUsers: { anaya: 'U0ANAYA' } }),
+  autoAsk: 'success',
+  policy: DEFAULT_POLICY,
+};
+
+const setup = (escalate?: (e: Escalation) => Promise<void>) => {
+  const store = new DynamoSignInStore(dynamo.client, { tableName: dynamo.tableName, retentionDays: 90 });
+  const pipeline = testPipeline({ store, slack, clock });
+  const base = {
+    ...pipeline.deps,
+    escalator: escalate ? { escalate } : pipeline.deps.escalator,
+    settings,
+  };
+  const responders = new Responders(base);
+  const deps = { ...base, responders };
+  return { store, deps, responders, escalations: pipeline.escalations };
+};
+
+const post = async (deps: ReturnType<typeof setup>['deps'], rel: string, eventID: string) => {
+  await ingest(decodeValue(recordFrom(rel, { eventID })), deps, { deadline: now + 20_000 });
+  const card = slack.messages.get(CHANNEL)?.find((m) => JSON.stringify(m).includes(eventID));
+  const alertId = (card?.metadata as { event_payload: { alert_id: string } }).event_payload.alert_id;
+  return { alertId, ts: String(card?.ts) };
+};
+
+const at = async (responders: Responders, minutes: number) => {
+  now = T0 + minutes * MINUTE;
+  return responders.sweep({ deadline: now + 20_000 });
+};
+const thread = (channel: string, ts: string) => slack.thread(channel, ts).map((m) => String(m.text));
+const card = (ts: string) => JSON.stringify(slack.message(CHANNEL, ts)?.blocks);
+
+describe('responder timers', () => {
+  it('reminds, then escalates and pages once, when the DM stays unanswered', async () => {
+    const { deps, responders, escalations } = setup();
+    const { alertId, ts } = await post(deps, ANAYA, 't-unanswered');
+    const dm = slack.messages.get('DU0ANAYA')?.[0];
+    expect(dm).toBeDefined();
+
+    await at(responders, 14);
+    expect(thread(CHANNEL, ts)).toHaveLength(1); // only "Asked …"
+    await at(responders, 16);
+    expect(thread(CHANNEL, ts)).toContain(
+      '⏰ Still waiting for <@U0ANAYA> to say whether this was them; it escalates in 14 min.',
+    );
+    expect(thread('DU0ANAYA', String(dm?.ts))[0]).toContain('Reminder: was this you?');
+
+    await at(responders, 31);
+    expect(escalations).toHaveLength(1);
+    expect(escalations[0]?.message).toContain('ESCALATED (no answer from @U0ANAYA in 30 min)');
+    expect(escalations[0]?.attributes).toEqual({ severity: 'low', kind: 'escalation', alertId });
+    expect(card(ts)).toContain('Escalated* by signins');
+    expect(thread(CHANNEL, ts).some((l) => l.startsWith('📟 Paged') && l.includes('<@U0ONCALL>'))).toBe(true);
+
+    await at(responders, 45);
+    await at(responders, 90);
+    expect(escalations).toHaveLength(1);
+  });
+
+  it('escalates a critical alert nobody acknowledged, after one reminder, and says why nobody was asked', async () => {
+    const { deps, responders, escalations } = setup();
+    const { ts } = await post(deps, ROOT, 't-root');
+    expect(card(ts)).toContain('Nobody was asked whether it was them');
+    expect(card(ts)).toContain("Needs a responder's acknowledgement");
+    await at(responders, 8);
+    expect(thread(CHANNEL, ts)).toEqual([
+      '⏰ This critical alert is not acknowledged yet; it escalates in 7 min. <@U0ONCALL>',
+    ]);
+    await at(responders, 15);
+    expect(escalations).toHaveLength(1);
+    expect(escalations[0]?.subject).toMatch(
+      /^signins: ESCALATED CRITICAL: Console sign-in succeeded as root/,
+    );
+    expect(card(ts)).toContain('not acknowledged in 15 min');
+  });
+
+  it('sends a page that failed on a later sweep, and redraws a card Slack did not update', async () => {
+    let failures = 1;
+    const sent: Escalation[] = [];
+    const { deps, responders } = setup(async (e) => {
+      if (failures-- > 0) throw new Error('SNS throttled');
+      sent.push(e);
+    });
+    const { alertId, ts } = await post(deps, ROOT, 't-page-retry');
+    await at(responders, 15);
+    expect(sent).toHaveLength(0);
+    expect(thread(CHANNEL, ts).some((l) => l.includes('The page could not be sent (SNS throttled)'))).toBe(
+      true,
+    );
+    slack.failNext('chat.update', { status: 500 });
+    await at(responders, 18);
+    expect(sent).toHaveLength(1);
+    expect(card(ts)).not.toContain(' · paged');
+    await at(responders, 21);
+    expect(card(ts)).toContain(' · paged');
+    const alert = await deps.store.getAlert(alertId);
+    expect(alert?.response?.drawnVersion).toBe(alert?.response?.version);
+  });
+});
