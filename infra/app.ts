@@ -2,9 +2,17 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type AppSettings, ContextError, type ContextKey, readContext } from './context';
+import { EnvironmentTooLargeError } from './environment-size';
 import { SignInsStack } from './signins-stack';
 
 const app = new App();
+
+// A user's mistake is one line and exit 1, not a stack trace from the CDK CLI.
+function refuse(error: unknown): never {
+  if (!(error instanceof ContextError || error instanceof EnvironmentTooLargeError)) throw error;
+  process.stderr.write(`signins: ${error.message}\n`);
+  process.exit(1);
+}
 
 let settings: AppSettings;
 try {
@@ -13,18 +21,20 @@ try {
     Object.keys(app.node.getAllContext()),
   );
 } catch (error) {
-  // A user's mistake is one line and exit 1, not a stack trace from the CDK CLI.
-  if (!(error instanceof ContextError)) throw error;
-  process.stderr.write(`signins: ${error.message}\n`);
-  process.exit(1);
+  refuse(error);
 }
 
-new SignInsStack(app, settings.stackName, {
-  ...settings.stackProps,
-  description: 'signins: Slack alerts for AWS console sign-ins',
-  // Both unset without credentials: the stack is then environment-agnostic and still synthesizes.
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-});
+try {
+  new SignInsStack(app, settings.stackName, {
+    ...settings.stackProps,
+    description: 'signins: Slack alerts for AWS console sign-ins',
+    // Both unset without credentials: the stack is then environment-agnostic and still synthesizes.
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
+} catch (error) {
+  // Settings that are fine one by one may still not fit together (a long routing and identity map).
+  refuse(error);
+}
 
 // Fails the synth on any unsuppressed finding; suppressions live in infra/nag-suppressions.ts.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

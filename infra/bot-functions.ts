@@ -12,9 +12,10 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { HEALTH_ENV } from '../shared/env-keys';
+import { ENV, HEALTH_ENV } from '../shared/env-keys';
 import { HANDLERS } from '../shared/handlers';
 import { FUNCTION_TIMEOUT_SECONDS } from '../shared/timeouts';
+import { checkEnvironmentSize } from './environment-size';
 
 const REPO_ROOT = path.join(__dirname, '..');
 
@@ -50,8 +51,10 @@ interface FunctionSpec {
   readonly description: string;
   readonly memorySize: number;
   readonly timeout: Duration;
-  /** Whether the code reads and writes the table (sign-ins and alert state). */
-  readonly usesTable: boolean;
+  /** What the code does with the table: everything the store does, or answer clicks only. */
+  readonly table: 'store' | 'responses';
+  /** Variables this function alone needs, besides the shared environment. */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -64,6 +67,12 @@ export const TABLE_ACTIONS = [
   'dynamodb:UpdateItem',
   'dynamodb:Query',
 ];
+
+/**
+ * What a click needs inside Slack's 3 s: read the alert, then one conditional write of its response. Items only,
+ * on the table itself: the ingress queries no index and creates nothing.
+ */
+export const RESPONSE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 
 /** The bot's three Lambda functions: events worker, Slack ingress (public URL) and the one-minute sweeper. */
 export class BotFunctions extends Construct {
@@ -90,7 +99,7 @@ export class BotFunctions extends Construct {
       description: 'signins: alarm notifications and CloudTrail sign-in records to Slack',
       memorySize: 512,
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.eventsWorker),
-      usesTable: true,
+      table: 'store',
     });
     // SNS and CloudWatch Logs invoke asynchronously: after Lambda's two retries the event goes to the queue.
     this.eventsWorker.configureAsyncInvoke({
@@ -107,9 +116,18 @@ export class BotFunctions extends Construct {
       description: 'signins: Slack events, interactivity and the /signins command',
       memorySize: 1024,
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.slackIngress),
-      // Reads only the Slack secret until the responder listeners arrive.
-      usesTable: false,
+      table: 'responses',
+      environment: { [ENV.workerFunction]: this.eventsWorker.functionName },
     });
+    // Slow parts of a click (DMs, user look-ups, SNS pages) go to the worker as an asynchronous invoke. On the
+    // function's own ARN: grantInvoke would add `:*` (every version and alias), which nothing here uses.
+    this.slackIngress.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'HandSlowWorkToTheWorker',
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.eventsWorker.functionArn],
+      }),
+    );
     // Slack's request signature (checked by Bolt with the signing secret) is the authentication.
     this.slackIngressUrl = this.slackIngress.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
@@ -119,7 +137,7 @@ export class BotFunctions extends Construct {
       memorySize: 512,
       // Shorter than the schedule, so runs do not pile up.
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.sweeper),
-      usesTable: true,
+      table: 'store',
     });
     // A failed tick is superseded by the next one a minute later: no retries.
     this.sweeper.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(2) });
@@ -129,10 +147,6 @@ export class BotFunctions extends Construct {
       targets: [new targets.LambdaFunction(this.sweeper, { retryAttempts: 0 })],
     });
 
-    // `signins redrive` and the health checks find the failure queue through the functions' environment.
-    for (const fn of [this.eventsWorker, this.slackIngress, this.sweeper]) {
-      fn.addEnvironment(HEALTH_ENV.failureQueueUrl, this.eventsWorkerFailures.queueUrl);
-    }
     // Give-ups and escalations (issue 6, item 6): the worker and the sweeper post, so both may escalate.
     props.escalationTopic.grantPublish(this.eventsWorker);
     props.escalationTopic.grantPublish(this.sweeper);
@@ -150,6 +164,13 @@ export class BotFunctions extends Construct {
     });
     logGroup.grantWrite(role);
 
+    const environment = {
+      ...props.environment,
+      // `signins redrive` and the health checks find the failure queue through the functions' environment.
+      [HEALTH_ENV.failureQueueUrl]: this.eventsWorkerFailures.queueUrl,
+      ...spec.environment,
+    };
+    checkEnvironmentSize(id, environment);
     const fn = new nodejs.NodejsFunction(this, id, {
       entry: path.join(REPO_ROOT, spec.handler.entry),
       handler: spec.handler.exportName,
@@ -162,11 +183,21 @@ export class BotFunctions extends Construct {
       timeout: spec.timeout,
       role,
       logGroup,
-      environment: { ...props.environment },
+      environment,
       bundling: BUNDLING,
     });
     // Only what the code calls.
-    if (spec.usesTable) props.table.grant(fn, ...TABLE_ACTIONS);
+    if (spec.table === 'store') props.table.grant(fn, ...TABLE_ACTIONS);
+    if (spec.table === 'responses') {
+      // Table.grant would add the indexes too (`/index/*`).
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadAlertWriteResponse',
+          actions: RESPONSE_TABLE_ACTIONS,
+          resources: [props.table.tableArn],
+        }),
+      );
+    }
     props.slackSecret.grantRead(fn);
     return fn;
   }

@@ -1,6 +1,12 @@
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_DEAD_MAN_HOURS } from './health-alarms';
+import {
+  type ResponderSettings,
+  ResponderSettingsError,
+  responderSettings,
+  TIMEOUT_MINUTES,
+} from './responder-settings';
 import { channelIdProblem, isChannelId, RoutingError, routingValue } from './routing-value';
 import type { SignInsStackProps } from './signins-stack';
 
@@ -22,6 +28,12 @@ export const CONTEXT_KEYS = [
   'logRetentionDays',
   'existingSecret',
   'deadManHours',
+  'responders',
+  'oncall',
+  'identityMap',
+  'autoAsk',
+  'askTimeoutMinutes',
+  'ackTimeoutMinutes',
 ] as const;
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
@@ -191,6 +203,21 @@ export const readContext = (
     );
   }
 
+  let responders: ResponderSettings | undefined;
+  try {
+    responders = responderSettings({
+      responders: list(text('responders')),
+      oncall: text('oncall'),
+      identityMap: text('identityMap'),
+      autoAsk: text('autoAsk'),
+      askTimeoutMinutes: int('askTimeoutMinutes', TIMEOUT_MINUTES),
+      ackTimeoutMinutes: int('ackTimeoutMinutes', TIMEOUT_MINUTES),
+    });
+  } catch (error) {
+    if (error instanceof ResponderSettingsError) throw new ContextError(error.message, { cause: error });
+    throw error;
+  }
+
   const alarmEmails = emails('alarmEmail');
   const rootSms = phones('rootSmsNumber');
   const all = { emails: alarmEmails };
@@ -204,6 +231,7 @@ export const readContext = (
         routing,
         retentionDays: int('retentionDays', { min: 1, max: 3650 }),
         deadManHours: int('deadManHours', { min: 1, max: 24 }) ?? DEFAULT_DEAD_MAN_HOURS,
+        responders,
         trail: {
           existingLogGroupName: existingLogGroup,
           organizationTrail,

@@ -13,6 +13,7 @@ import { PipelineHealthAlarms } from './health-alarms';
 import { healthCheckStatements } from './health-check-permissions';
 import { applyNagSuppressions } from './nag-suppressions';
 import { metricsServiceName, withPrefix } from './names';
+import { type ResponderSettings, responderEnvironment } from './responder-settings';
 import { type RoutingInput, routingValue } from './routing-value';
 import { SignInAlarms, type SignInAlarmsOptions } from './signin-alarms';
 import { BotState } from './state';
@@ -53,6 +54,12 @@ export interface SignInAlertsProps {
    * @default 6
    */
   readonly deadManHours?: number;
+  /**
+   * Who may acknowledge and escalate, whom an escalation mentions, who is asked "was this you?" and when an
+   * unanswered alert escalates (issue 7); each unset one keeps the bot's default.
+   * @default - the bot's defaults: members of the alert's channel respond, successes ask, 30 / 15 minutes
+   */
+  readonly responders?: ResponderSettings;
   /**
    * Existing secret with the Slack credentials (JSON keys botToken and signingSecret).
    * @default - a new secret; put its value after the first deploy
@@ -116,6 +123,7 @@ export class SignInAlerts extends Construct {
     const metricsService = metricsServiceName(prefix);
     const trail = this.trail.trail;
     const routing = routingValue(props.routing);
+    const responders = responderEnvironment(props.responders);
     this.functions = new BotFunctions(this, 'Functions', {
       table: this.state.table,
       slackSecret: this.state.slackSecret,
@@ -128,6 +136,7 @@ export class SignInAlerts extends Construct {
         [ENV.escalationTopicArn]: this.escalationTopic.topicArn,
         [ENV.retentionDays]: String(retentionDays),
         ...(routing === undefined ? {} : { [ENV.routing]: routing }),
+        ...responders,
         [HEALTH_ENV.logGroup]: this.trail.logGroup.logGroupName,
         ...(trail === undefined ? {} : { [HEALTH_ENV.trail]: trail.trailArn }),
         [HEALTH_ENV.alarmNamePrefix]: prefix ?? '',

@@ -57,9 +57,12 @@ describe('functions', () => {
   );
 
   it.each(['worker', 'ingress', 'sweeper'] as const)(
-    'the %s gets the bot configuration, never the secret',
+    'the %s gets the bot configuration, never the secret (and no responder setting that was not given)',
     (name) => {
+      // Only the ingress hands work to the worker.
+      const workerName = name === 'ingress' ? { [ENV.workerFunction]: ref(functions.worker) } : {};
       expect(fnProps(functions[name]).Environment.Variables).toEqual({
+        ...workerName,
         [ENV.table]: ref(built.stack.alerts.state.table),
         [ENV.secretArn]: ref(built.stack.alerts.state.slackSecret),
         [ENV.channel]: CHANNEL,
@@ -182,24 +185,49 @@ describe('permissions', () => {
     }
   });
 
+  const tableStatementsOf = (name: 'worker' | 'ingress' | 'sweeper') =>
+    statementsOfRole(built.template, roleId(functions[name])).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('dynamodb:')),
+    );
+
   it.each(['worker', 'sweeper'] as const)(
-    'the %s may get, put, update and query the table and its indexes, and nothing more',
+    'the %s may get, put, update and query the table and its indexes (the pending one included), and nothing more',
     (name) => {
-      const statements = statementsOfRole(built.template, roleId(functions[name]));
+      const tableStatements = tableStatementsOf(name);
       const table = arnOf(built.stack.alerts.state.table);
-      const tableStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
       expect(tableStatements).toHaveLength(1);
       expect(actionsOf(tableStatements[0] as Statement).sort()).toEqual(
         ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
       );
-      expect(tableStatements[0]?.Resource).toEqual(expect.arrayContaining([table]));
+      expect(tableStatements[0]?.Resource).toEqual([table, { 'Fn::Join': ['', [table, '/index/*']] }]);
     },
   );
 
-  it('the ingress reads only the Slack secret (and writes its logs)', () => {
-    const actions = statementsOfRole(built.template, roleId(functions.ingress)).flatMap(actionsOf);
-    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
-    expect(actions).toContain('secretsmanager:GetSecretValue');
+  it('the ingress may read an alert and write its response, on the table itself, and nothing more', () => {
+    expect(tableStatementsOf('ingress')).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Resource: arnOf(built.stack.alerts.state.table),
+      }),
+    ]);
+  });
+
+  it('the ingress may invoke the events worker (its unqualified ARN), and no other function', () => {
+    const lambdaStatements = statementsOfRole(built.template, roleId(functions.ingress)).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('lambda:')),
+    );
+    expect(lambdaStatements).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: arnOf(functions.worker),
+      }),
+    ]);
+    for (const name of ['worker', 'sweeper'] as const) {
+      const actions = statementsOfRole(built.template, roleId(functions[name])).flatMap(actionsOf);
+      expect(actions.filter((a) => a.startsWith('lambda:'))).toEqual([]);
+    }
   });
 
   it('the worker and the sweeper may publish to the escalation topic (and use its key), the ingress nowhere', () => {

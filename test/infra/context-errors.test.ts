@@ -51,6 +51,30 @@ describe('context mistakes are refused at synth, by name', () => {
       { channel: 'C0123ABCD', deadmanHours: 3 },
       /unknown context key "deadmanHours" \(did you mean "deadManHours"\?\)/,
     ],
+    [
+      { channel: 'C0123ABCD', responders: 'U0ALICE,@bob' },
+      /responders: "@bob" is not a Slack user id \(U…, W…: a profile's ⋮ menu → Copy member ID\) or user group id \(S…\)/,
+    ],
+    [{ channel: 'C0123ABCD', responders: 'C0123ABCD' }, /responders: "C0123ABCD" is not a Slack user id/],
+    [{ channel: 'C0123ABCD', oncall: 'S0OPS,U0ALICE' }, /oncall is one Slack user or user group id/],
+    [{ channel: 'C0123ABCD', oncall: 's0ops' }, /oncall: "s0ops" is not a Slack user id/],
+    [{ channel: 'C0123ABCD', identityMap: '{"iamUsers":' }, /identityMap must be JSON/],
+    [{ channel: 'C0123ABCD', identityMap: '["U0ALICE"]' }, /identityMap must be a JSON object/],
+    [
+      { channel: 'C0123ABCD', identityMap: 'no-such-map.json' },
+      /identityMap: no file "no-such-map\.json" \(in .+\); give inline JSON/,
+    ],
+    [{ channel: 'C0123ABCD', autoAsk: 'failures' }, /autoAsk must be success, all, off, got "failures"/],
+    [
+      { channel: 'C0123ABCD', askTimeoutMinutes: '0' },
+      /askTimeoutMinutes must be a whole number from 1 to 1440/,
+    ],
+    [{ channel: 'C0123ABCD', ackTimeoutMinutes: '1441' }, /ackTimeoutMinutes must be a whole number/],
+    [{ channel: 'C0123ABCD', ackTimeoutMinutes: '7.5' }, /ackTimeoutMinutes/],
+    [
+      { channel: 'C0123ABCD', responder: 'U0ALICE' },
+      /unknown context key "responder" \(did you mean "responders"\?\)/,
+    ],
   ])('%j', (values, message) => {
     expect(() => read(values)).toThrow(message);
   });
@@ -135,6 +159,21 @@ describe('infra/app.ts with a wrong context', () => {
       'a dead-man period out of range',
       { channel: 'C0123ABCD', deadManHours: '48' },
       /^signins: deadManHours/,
+    ],
+    [
+      'a responder given by name instead of id',
+      { channel: 'C0123ABCD', responders: 'alice' },
+      /^signins: responders: "alice" is not a Slack user id/,
+    ],
+    [
+      'an identity map too large for the functions',
+      {
+        channel: 'C0123ABCD',
+        identityMap: JSON.stringify({
+          iamUsers: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`user${i}`, `U0USER${i}`])),
+        }),
+      },
+      /^signins: the EventsWorker's environment would be about \d+ bytes, over Lambda's 4096/,
     ],
   ])('%s: one line on stderr, no stack trace, exit 1', (_case, context, message) => {
     const result = synth(context);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import { type ContextKey, readContext } from '../../infra/context';
+import { ENV } from '../../shared/env-keys';
 import { buildStack } from './stacks';
 
 const from =
@@ -103,7 +104,7 @@ describe('app context', () => {
 });
 
 describe('infra/app.ts', () => {
-  it('synthesizes from context with cdk-nag enforced, without credentials or network', () => {
+  it('synthesizes from context with cdk-nag enforced, without credentials or network, responders included', () => {
     const outdir = mkdtempSync(path.join(tmpdir(), 'signins-synth-'));
     try {
       const repo = path.join(__dirname, '..', '..');
@@ -119,6 +120,9 @@ describe('infra/app.ts', () => {
             channel: 'C0123ABCD',
             stackName: 'SignInsAppTest',
             existingLogGroup: 'aws-cloudtrail-logs',
+            responders: 'U0ALICE,S0OPS',
+            oncall: 'S0OPS',
+            identityMap: '{"iamUsers": {"alice": "U0ALICE"}}',
             'aws:cdk:bundling-stacks': [],
           }),
         },
@@ -126,9 +130,22 @@ describe('infra/app.ts', () => {
       expect(result.stderr).not.toMatch(/Error/);
       expect(result.status).toBe(0);
       const template = JSON.parse(readFileSync(path.join(outdir, 'SignInsAppTest.template.json'), 'utf8'));
-      const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
+      const resources = Object.values(
+        template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+      );
+      const types = resources.map((r) => r.Type);
       expect(types).not.toContain('AWS::CloudTrail::Trail');
-      expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(3);
+      const functions = resources.filter((r) => r.Type === 'AWS::Lambda::Function');
+      expect(functions).toHaveLength(3);
+      for (const fn of functions) {
+        expect(fn.Properties.Environment).toEqual({
+          Variables: expect.objectContaining({
+            [ENV.responders]: 'U0ALICE,S0OPS',
+            [ENV.oncall]: 'S0OPS',
+            [ENV.identityMap]: '{"iamUsers":{"alice":"U0ALICE"}}',
+          }),
+        });
+      }
       expect(existsSync(path.join(outdir, 'manifest.json'))).toBe(true);
     } finally {
       rmSync(outdir, { recursive: true, force: true });

@@ -15,8 +15,21 @@ const setting = (manifest: string, key: string): string | undefined =>
 
 describe('Slack app manifests', () => {
   it('ask for the scopes the bot uses, the same in both', () => {
-    // History: before re-posting a card whose answer was lost, the bot looks for it in the channel.
-    expect(botScopes(prod)).toEqual(['chat:write', 'commands', 'channels:history', 'groups:history']);
+    expect(botScopes(prod)).toEqual([
+      'chat:write',
+      'commands',
+      // Before re-posting a card whose answer was lost, the bot looks for it in the channel.
+      'channels:history',
+      'groups:history',
+      // "Was this you?": a DM to the subject, found by the e-mail of an Identity Center or SAML session.
+      'im:write',
+      'users:read',
+      'users:read.email',
+      // Who may respond: user groups, or the channel's members when no responders are configured.
+      'usergroups:read',
+      'channels:read',
+      'groups:read',
+    ]);
     expect(botScopes(dev)).toEqual(botScopes(prod));
   });
 
@@ -24,6 +37,9 @@ describe('Slack app manifests', () => {
     expect(prod).toMatch(/- command: \/signins\n\s+url: https:\/\/\S+\/slack\/events\n/);
     expect(setting(prod, 'request_url')).toMatch(/\/slack\/events$/);
     expect(setting(prod, 'is_enabled')).toBe('true');
+    // /signins receives its text as typed, not rewritten into <@U…|name> escapes.
+    expect(setting(prod, 'should_escape')).toBe('false');
+    expect(setting(dev, 'should_escape')).toBe('false');
   });
 
   it('use HTTP when deployed and Socket Mode for npm start', () => {
