@@ -172,8 +172,8 @@ export const decide = (
       if (response.acknowledged)
         return refused(`This alert was already acknowledged by ${by(response.acknowledged)}.`);
       const acknowledged = { by: who.actor, at };
-      // A "yes, it was me" waited only for this: the alert is done.
-      if (response.state === 'confirmed')
+      // A "yes, it was me" waited only for this: the alert is done (even if someone escalated meanwhile).
+      if (response.confirmed)
         return change({ acknowledged, state: 'resolved', resolved: acknowledged }, 'resolved');
       return change({ acknowledged, state: 'acknowledged' }, 'acknowledged');
     }
