@@ -11,7 +11,7 @@ import { memoPromise } from '../core/memo-promise';
 import { LOG_LEVELS } from '../pipeline/config';
 import { lambdaRuntime } from '../pipeline/lambda-runtime';
 import { createSlackApp } from '../slack/app';
-import { functionUrlGate, type ReadyIngress } from '../slack/function-url-gate';
+import { functionUrlGate, RECEIVED_AT_HEADER, type ReadyIngress } from '../slack/function-url-gate';
 
 // Module scope: the gate must be able to log even when the runtime (config, secret) cannot be built.
 const logger = createPowertoolsLogger(
@@ -36,6 +36,10 @@ const init = async (): Promise<ReadyIngress> => {
   const receiver = new AwsLambdaReceiver({
     signingSecret: secret.signingSecret,
     signatureVerification: false,
+    // The listeners' deadline counts from the request's arrival, cold start included.
+    customPropertiesExtractor: (event) => ({
+      receivedAt: Number(event.headers?.[RECEIVED_AT_HEADER]) || Date.now(),
+    }),
   });
   createSlackApp({
     token: secret.botToken,

@@ -81,7 +81,11 @@ const build = async (): Promise<LambdaRuntime> => {
     slackSecret,
     deps: { ...base, responders: new Responders(base) },
     ingressResponders: () => {
-      if (!workerFunction) throw new ConfigError(`${ENV.workerFunction} is not set`);
+      if (!workerFunction) {
+        // The stack always sets it; without it slow work runs in the request, which may outlast Slack's 3 s.
+        logger.warn(`${ENV.workerFunction} is not set: responder work runs inside Slack's requests`);
+        return new Responders(base);
+      }
       return new Responders({
         ...base,
         jobs: new LambdaJobQueue(new LambdaClient(AWS_CALL_SETTINGS), workerFunction),

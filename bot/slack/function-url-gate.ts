@@ -55,13 +55,24 @@ const rawBodyOf = (event: FunctionUrlEvent): Buffer | RefusalCode => {
 };
 
 /** What Bolt is given: the verified body as text, and one content-type header it recognises. */
-const forBolt = (event: AwsEvent, verdict: Extract<SlackRequestVerdict, { kind: 'accept' }>): AwsEvent => {
+/**
+ * When the request reached the function (epoch ms), for the listeners' deadline: a cold start's time counts
+ * against Slack's 3 s too. Set here, never taken from the caller.
+ */
+export const RECEIVED_AT_HEADER = 'x-signins-received-at';
+
+const forBolt = (
+  event: AwsEvent,
+  verdict: Extract<SlackRequestVerdict, { kind: 'accept' }>,
+  receivedAt: number,
+): AwsEvent => {
+  const ours = new Set(['content-type', RECEIVED_AT_HEADER]);
   const headers = Object.fromEntries(
-    Object.entries(event.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'content-type'),
+    Object.entries(event.headers ?? {}).filter(([name]) => !ours.has(name.toLowerCase())),
   );
   return {
     ...event,
-    headers: { ...headers, 'content-type': verdict.contentType },
+    headers: { ...headers, 'content-type': verdict.contentType, [RECEIVED_AT_HEADER]: String(receivedAt) },
     body: verdict.body,
     isBase64Encoded: false,
   };
@@ -70,6 +81,7 @@ const forBolt = (event: AwsEvent, verdict: Extract<SlackRequestVerdict, { kind: 
 export const functionUrlGate =
   (deps: FunctionUrlGateDeps) =>
   async (event: unknown, context: unknown): Promise<AwsResponse> => {
+    const receivedAt = deps.nowMs();
     try {
       const parsed = functionUrlEventSchema.safeParse(event);
       if (!parsed.success) {
@@ -105,7 +117,7 @@ export const functionUrlGate =
         case 'ssl-check':
           return answer(200);
         case 'accept':
-          return await ingress.bolt(forBolt(event as AwsEvent, verdict), context);
+          return await ingress.bolt(forBolt(event as AwsEvent, verdict, receivedAt), context);
         default:
           return assertNever(verdict);
       }

@@ -8,8 +8,17 @@ import { ACTION_IDS, DENY_MODAL, DENY_NOTE, renderDenyModal } from '../core/rend
 import type { ButtonAction as ResponderButton, Responders } from '../pipeline/responders';
 import type { Logger, Notifier } from '../ports';
 
-/** Time a listener may spend before it must have answered (Slack waits 3 s, and a cold start eats some). */
-export const LISTENER_BUDGET_MS = 2000;
+/**
+ * Time from the request's arrival (a cold start included, see function-url-gate.ts) by which a listener must be
+ * done: Slack waits 3 s, and the answer still has to travel back.
+ */
+export const LISTENER_BUDGET_MS = 2500;
+
+/** The request's deadline: from its arrival when the receiver knows it (Lambda), else from now. */
+const deadlineOf = (context: Record<string, unknown>): number =>
+  (typeof context.receivedAt === 'number' && Number.isFinite(context.receivedAt)
+    ? context.receivedAt
+    : Date.now()) + LISTENER_BUDGET_MS;
 
 export interface ResponderWiring {
   readonly responders: Responders;
@@ -48,10 +57,10 @@ export const replyTo = async (
 export const registerResponderListeners = (app: App, wiring: ResponderWiring): void => {
   app.action<BlockAction<ButtonAction>>(
     { type: 'block_actions', action_id: /^signins_/ },
-    async ({ ack, body, action, client }) => {
+    async ({ ack, body, action, client, context }) => {
       await ack();
       const started = Date.now();
-      const deadline = started + LISTENER_BUDGET_MS;
+      const deadline = deadlineOf(context);
       const user = body.user.id;
       const channel = channelOf(body);
       const request = {
@@ -84,7 +93,7 @@ export const registerResponderListeners = (app: App, wiring: ResponderWiring): v
     },
   );
 
-  app.view(DENY_MODAL, async ({ ack, body, view }) => {
+  app.view(DENY_MODAL, async ({ ack, body, view, context }) => {
     const started = Date.now();
     const user = body.user.id;
     const note = view.state.values[DENY_NOTE.block]?.[DENY_NOTE.action]?.value ?? undefined;
@@ -95,7 +104,7 @@ export const registerResponderListeners = (app: App, wiring: ResponderWiring): v
         user,
         channel: undefined,
         requestKey: `${user}:view:${view.id}`,
-        deadline: started + LISTENER_BUDGET_MS,
+        deadline: deadlineOf(context),
         ...(note ? { note } : {}),
       });
     } catch (err) {
