@@ -113,7 +113,13 @@ export class Responders {
       const match = signIn ? subjectOf(signIn, this.deps.settings.identityMap) : null;
       if (!signIn || !match || match.kind === 'unmapped') {
         const reason = match?.kind === 'unmapped' ? match.reason : 'the sign-in record is not stored';
-        response = { ...response, ask: initialAsk(now, { ask: false, reason }), subject: { reason } };
+        // The card says why nobody was asked only where someone would have been (not on a failure, by default).
+        const wouldAsk = signIn !== null && this.asksAutomatically(signIn);
+        response = {
+          ...response,
+          ...(wouldAsk ? { ask: initialAsk(now, { ask: false, reason }) } : {}),
+          subject: { reason },
+        };
       } else {
         const subject = match.target.kind === 'user' ? { user: match.target.user } : {};
         response = {

@@ -76,7 +76,7 @@ const buttons = (alertId: string, r: AlertResponse, facts: AlertFacts): Button[]
   if (!r.acknowledged) out.push(button(ACTION_IDS.acknowledge, 'Acknowledge', alertId, 'primary'));
   if (!r.escalated) out.push(button(ACTION_IDS.escalate, 'Escalate', alertId, 'danger'));
   if (facts.askable && (!r.ask || r.ask.status === 'not-asked'))
-    out.push(button(ACTION_IDS.ask, r.ask ? 'Ask them again' : 'Ask them', alertId));
+    out.push(button(ACTION_IDS.ask, 'Ask them', alertId));
   return out;
 };
 
