@@ -24,31 +24,58 @@ export class HintingNotifier implements Notifier {
     this.err(`signins: cannot post to ${channel}: ${hint}`);
   }
 
-  async post(
-    channel: string,
-    message: SlackMessage,
-    tag: AlertTag,
-    budgetMs: number,
-  ): Promise<PostedMessage> {
+  /** The delegate's answer; a refusal about `channel` is hinted first, then thrown on. */
+  private async hinted<T>(channel: string, call: () => Promise<T>): Promise<T> {
     try {
-      return await this.delegate.post(channel, message, tag, budgetMs);
+      return await call();
     } catch (err) {
       this.hint(channel, err);
       throw err;
     }
   }
 
-  async findPosted(
-    channel: string,
-    tag: AlertTag,
-    since: Date,
-    budgetMs: number,
-  ): Promise<PostedMessage | null> {
-    try {
-      return await this.delegate.findPosted(channel, tag, since, budgetMs);
-    } catch (err) {
-      this.hint(channel, err);
-      throw err;
-    }
+  post(channel: string, message: SlackMessage, tag: AlertTag, budgetMs: number): Promise<PostedMessage> {
+    return this.hinted(channel, () => this.delegate.post(channel, message, tag, budgetMs));
+  }
+
+  findPosted(channel: string, tag: AlertTag, since: Date, budgetMs: number): Promise<PostedMessage | null> {
+    return this.hinted(channel, () => this.delegate.findPosted(channel, tag, since, budgetMs));
+  }
+
+  update(posted: PostedMessage, message: SlackMessage, tag: AlertTag, budgetMs: number): Promise<void> {
+    return this.hinted(posted.channel, () => this.delegate.update(posted, message, tag, budgetMs));
+  }
+
+  postInThread(posted: PostedMessage, text: string, budgetMs: number): Promise<PostedMessage> {
+    return this.hinted(posted.channel, () => this.delegate.postInThread(posted, text, budgetMs));
+  }
+
+  postEphemeral(channel: string, user: string, text: string, budgetMs: number): Promise<void> {
+    return this.hinted(channel, () => this.delegate.postEphemeral(channel, user, text, budgetMs));
+  }
+
+  permalink(posted: PostedMessage, budgetMs: number): Promise<string | null> {
+    return this.hinted(posted.channel, () => this.delegate.permalink(posted, budgetMs));
+  }
+
+  isChannelMember(channel: string, user: string, budgetMs: number): Promise<boolean> {
+    return this.hinted(channel, () => this.delegate.isChannelMember(channel, user, budgetMs));
+  }
+
+  // No channel of the user's choosing is involved: nothing to hint about.
+  openDm(user: string, budgetMs: number): Promise<string> {
+    return this.delegate.openDm(user, budgetMs);
+  }
+
+  postDm(user: string, message: SlackMessage, tag: AlertTag, budgetMs: number): Promise<PostedMessage> {
+    return this.delegate.postDm(user, message, tag, budgetMs);
+  }
+
+  lookupUserByEmail(email: string, budgetMs: number): Promise<string | null> {
+    return this.delegate.lookupUserByEmail(email, budgetMs);
+  }
+
+  groupMembers(groupId: string, budgetMs: number): Promise<readonly string[]> {
+    return this.delegate.groupMembers(groupId, budgetMs);
   }
 }
