@@ -1,9 +1,11 @@
 // A card in each state of its life (test/helpers/card-states.ts, drawn by the real code): only the buttons that
 // make sense, a header that names the state, Block Kit's limits, a hostile denial note kept inert, and the
-// README's Block Kit Builder links still the cards the code draws now (so the README cannot drift).
+// README's Block Kit Builder links and quoted page still what the code draws now (so the README cannot drift).
 import { readFileSync } from 'node:fs';
 import { type Block, LIMITS, type SlackMessage, type TextObject } from '../../bot/core/render/blocks';
 import { ACTION_IDS } from '../../bot/core/render/response-card';
+import { pageEscalation } from '../../bot/pipeline/escalation-message';
+import type { AlertRecord } from '../../bot/ports';
 import {
   type CardState,
   cardStates,
@@ -196,6 +198,35 @@ describe('README "A card\'s life"', () => {
         : "README.md's card links are not the cards the code draws now. Run `npx tsx test/helpers/card-states.ts --write`, " +
             `or put these lines (without Jest's indent) between "${README_LINKS_START}" and "${README_LINKS_END}":\n\n${expected}\n`,
     ).toBe('up to date');
+  });
+
+  it('quotes the page mail and SMS get as pageEscalation writes it for the escalated card', () => {
+    const { alertId, signIn, card, response } = byKey('escalated');
+    const alert: AlertRecord = {
+      alertId,
+      kind: 'signin',
+      subjectId: signIn.eventId,
+      severity: signIn.severity,
+      channel: 'C0SIGNINS',
+      status: 'posted',
+      message: card,
+      attempts: 1,
+      dueAt: response.postedAt,
+      ts: '1668097500.000100',
+      createdAt: response.postedAt,
+      updatedAt: response.postedAt,
+      response,
+    };
+    const page = pageEscalation(alert, response, {
+      signIn,
+      accountName: null,
+      permalink: 'https://example.slack.com/archives/C0SIGNINS/p1668097500000100',
+    });
+    // Indented as the code block of step 5 is.
+    const quoted = [`Subject: ${page.subject}`, '', ...page.message.split('\n')]
+      .map((l) => (l ? `   ${l}` : ''))
+      .join('\n');
+    expect(readme).toContain(`   \`\`\`text\n${quoted}\n   \`\`\``);
   });
 
   it('uses every link it defines in the walkthrough', () => {
