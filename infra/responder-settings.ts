@@ -3,6 +3,7 @@
 // every click; passed to the three functions under the names the bot reads locally (shared/env-keys.ts).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { parseIdentityMap } from '../bot/core/identity-map';
 import { ENV } from '../shared/env-keys';
 
 /** Which posted sign-ins ask their subject at once: successes (default), every one, or none (the button only). */
@@ -99,6 +100,12 @@ const identityMapValue = (map: NonNullable<ResponderSettings['identityMap']>): s
     throw new ResponderSettingsError(
       'identityMap must be a JSON object, such as {"iamUsers":{"alice":"U0ALICE"}}',
     );
+  }
+  // The bot's own check, at synth: a map it would refuse at start must not deploy (no card would post).
+  try {
+    parseIdentityMap(json);
+  } catch (error) {
+    throw new ResponderSettingsError(`identityMap: ${(error as Error).message}`, { cause: error });
   }
   return JSON.stringify(json);
 };

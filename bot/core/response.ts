@@ -332,7 +332,8 @@ const schedule = (
     out.push({ at: plus(ask.requestedAt, policy.retryMs), work: { kind: 'ask' } });
   const open = !r.resolved && r.state !== 'denied';
   if (ask?.status === 'asked' && ask.askedAt && open) {
-    if (!ask.remindedAt)
+    // Once escalated, a reminder would promise an escalation that already happened.
+    if (!ask.remindedAt && !r.escalated)
       out.push({ at: plus(ask.askedAt, policy.askTimeoutMs / 2), work: { kind: 'remind-ask' } });
     if (!r.escalated)
       out.push({
@@ -344,7 +345,7 @@ const schedule = (
       });
   }
   if (facts.needsAck && !r.acknowledged && !r.resolved) {
-    if (!r.ackRemindedAt)
+    if (!r.ackRemindedAt && !r.escalated)
       out.push({ at: plus(r.postedAt, policy.ackTimeoutMs / 2), work: { kind: 'remind-ack' } });
     if (!r.escalated)
       out.push({

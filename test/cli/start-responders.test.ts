@@ -137,7 +137,7 @@ describe('signins start (HTTP mode) and a card’s life', () => {
           '🙋 Asked <@U0OWNER> whether this was them.',
           '👍 <@U0OWNER> confirmed this was them. A responder must still acknowledge it.',
           '📣 <@U0ALICE> escalated this alert: escalated by <@U0ALICE>.',
-          '☑️ <@U0BOB> acknowledged this alert; <@U0OWNER> had confirmed it is resolved.',
+          '☑️ <@U0BOB> acknowledged this alert, which <@U0OWNER> had confirmed: it is resolved.',
         ]),
       );
 

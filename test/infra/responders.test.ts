@@ -84,6 +84,12 @@ describe('responder settings', () => {
     );
   });
 
+  it('refuse at synth an identity map the bot would refuse at start (no card would post)', () => {
+    expect(() => read({ channel: CHANNEL, identityMap: '{"iamUsers":{"anaya":"@anaya"}}' })).toThrow(
+      /identityMap: .*iamUsers.*anaya/,
+    );
+  });
+
   it('are checked for construct users too, not only on the command line', () => {
     expect(
       () =>

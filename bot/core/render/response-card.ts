@@ -213,7 +213,7 @@ export const auditLine = (event: AuditEvent, r: AlertResponse): string | null =>
     case 'acknowledged':
       return `✅ ${who} acknowledged this alert.`;
     case 'resolved':
-      return `☑️ ${who} acknowledged this alert; ${r.confirmed ? `${mention(r.confirmed.by)} had confirmed it` : 'it'} is resolved.`;
+      return `☑️ ${who} acknowledged this alert${r.confirmed ? `, which ${mention(r.confirmed.by)} had confirmed` : ''}: it is resolved.`;
     case 'escalated':
       return `📣 ${who} escalated this alert: ${r.escalated?.reason ?? safe(event.note ?? '', 300)}.`;
     case 'ask-requested':
