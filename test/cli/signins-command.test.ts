@@ -300,7 +300,7 @@ describe('signins start', () => {
     const { code, stdout, stderr } = await run(['start']);
     expect(code).toBe(0);
     expect(stderr).toContain('dry run (no Slack credentials)');
-    expect(stdout).toContain('━━ 🚨 Console sign-in succeeded — root user ━━');
+    expect(stdout).toContain('━━ 🚨 Root user signed in without MFA · Open ━━');
     expect(stdout).toContain('User agent: ‹!channel› ‹https://evil.example|log in again› & *bold*');
     expect(stdout.match(/^→ #aws-signins$/gm)).toHaveLength(8);
   });

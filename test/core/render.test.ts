@@ -1,15 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { normalizeAlarm } from '../../bot/core/alarm-notification';
 import { classifyAlarm, classifySignIn } from '../../bot/core/classify';
-import { decodeValue } from '../../bot/core/decode-input';
+import { decodeBytes, decodeValue } from '../../bot/core/decode-input';
 import { renderAlarmCard } from '../../bot/core/render/alarm-card';
 import { LIMITS, type SlackMessage, type TextObject } from '../../bot/core/render/blocks';
 import { cardToText } from '../../bot/core/render/card-text';
 import { clipEscaped, escapeMrkdwn, slackDate } from '../../bot/core/render/mrkdwn';
+import { composeCard } from '../../bot/core/render/response-card';
 import { renderSignInCard } from '../../bot/core/render/sign-in-card';
+import { alertFacts, initialResponse } from '../../bot/core/response';
 import type { AlarmNotification, ClassifiedSignIn } from '../../bot/core/sign-in';
 import { HEALTH_ALARMS } from '../../shared/health-alarms';
 import { cardTexts } from '../helpers/card-texts';
-import { fixtureJson, recordFrom } from '../helpers/fixtures';
+import { fixtureJson, fixturePath, recordFrom } from '../helpers/fixtures';
 
 const HOSTILE = '<!channel> <https://evil.example|log in again> & <@U123> <!here>';
 const BASE = 'signin/aws-docs-cloudtrail-guide/06-root-success-no-mfa.json';
@@ -88,11 +91,16 @@ describe('the sign-in card', () => {
         'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Safari/537.36',
     });
     const text = cardToText(renderSignInCard(s, { accountName: 'prod' }));
-    expect(text).toContain('Console sign-in succeeded — root user');
+    expect(text).toContain('━━ 🚨 Root user signed in without MFA ━━');
     expect(text).toContain(
-      'root (root user): console sign-in succeeded in account prod (111122223333) from 192.0.2.0 without MFA',
+      '🚨 Critical · Root user: console sign-in succeeded in account prod (111122223333) from 192.0.2.0 without MFA',
     );
+    expect(text).toContain('Who: Root user');
+    expect(text).toContain('Outcome: Succeeded');
     expect(text).toContain('MFA: No');
+    expect(text).toContain('Source IP: 192.0.2.0');
+    expect(text).toContain('Account: prod (111122223333)');
+    expect(text).toContain('Region: us-east-1');
     expect(text).toContain('Browser: Chrome 125 on Mac OS 10.15.7');
     expect(text).toContain('Time: 2022-11-10T16:24:34.000Z');
     expect(text).toContain(
@@ -100,15 +108,107 @@ describe('the sign-in card', () => {
     );
   });
 
-  it('has a plain fallback text that says when', () => {
+  it('has a plain fallback text that says what happened, where and when', () => {
     expect(renderSignInCard(classified(), { accountName: null }).text).toBe(
-      'CRITICAL: Console sign-in succeeded — root in account 111122223333 from 192.0.2.0 at 2022-11-10T16:24:34.000Z',
+      'CRITICAL: Root user signed in without MFA in account 111122223333 from 192.0.2.0 at 2022-11-10T16:24:34.000Z',
+    );
+  });
+
+  it('says in the fallback text why a sign-in failed, escaped', () => {
+    const s = classified({
+      errorMessage: 'Failed <authentication> & more',
+      responseElements: { ConsoleLogin: 'Failure' },
+      userIdentity: { type: 'IAMUser', userName: 'anaya', accountId: '111122223333' },
+    });
+    expect(renderSignInCard(s, { accountName: null }).text).toBe(
+      'MEDIUM: Failed sign-in as anaya (IAM user) in account 111122223333 from 192.0.2.0 at 2022-11-10T16:24:34.000Z. Reason: Failed &lt;authentication&gt; &amp; more',
+    );
+  });
+
+  it('keeps the state visible in the header of a card about a very long name', () => {
+    const s = classified({
+      userIdentity: { type: 'IAMUser', userName: 'a'.repeat(300), accountId: '111122223333' },
+    });
+    const base = renderSignInCard(s, { accountName: null });
+    const response = { ...initialResponse(new Date('2022-11-10T16:25:00Z')), state: 'confirmed' as const };
+    const header = composeCard(
+      base,
+      'signin:x',
+      alertFacts({ kind: 'signin', severity: s.severity }),
+      response,
+    ).blocks[0];
+    expect(header?.type === 'header' && header.text.text).toMatch(
+      /^👍 🔴 a+… signed in without MFA \(IAM user\) · Confirmed, awaiting acknowledgement$/,
     );
   });
 
   it('links nowhere when the region is not a region code', () => {
     const card = renderSignInCard(classified({ awsRegion: 'evil.example/x' }), { accountName: null });
     expect(controlSequences(card).some((s) => s.includes('cloudtrailv2'))).toBe(false);
+  });
+});
+
+describe('a card says at a glance who signed in and what happened', () => {
+  /** The `index`th sign-in of a published fixture (a few files hold several), with overrides on its record. */
+  const fromFixture = (rel: string, index: number, overrides: object): ClassifiedSignIn => {
+    const path = fixturePath(`signin/${rel}`);
+    const items =
+      Object.keys(overrides).length > 0
+        ? decodeValue({ ...JSON.parse(readFileSync(path, 'utf8')), ...overrides })
+        : decodeBytes(readFileSync(path));
+    const signIn = items.flatMap((i) => (i.kind === 'signin' ? [i.signIn] : []))[index];
+    if (!signIn) throw new Error(`no sign-in ${index} in ${rel}`);
+    return { ...signIn, severity: classifySignIn(signIn) };
+  };
+  const CTD = 'aws-docs-cloudtrail-guide';
+  const IC = 'aws-docs-identity-center';
+  const PA = 'panther-analysis';
+
+  // kind · fixture (and which of its sign-ins, and overrides) · header · summary (its first line).
+  // biome-ignore format: one row per kind, read as a table
+  it.each([
+    ['IAM user without MFA', `${CTD}/01-iam-user-success-no-mfa.json`, 0, {}, '🔴 anaya signed in without MFA (IAM user)', '🔴 High · anaya (IAM user): console sign-in succeeded in account 111122223333 from 192.0.2.0 without MFA'],
+    ['IAM user with MFA', `${CTD}/02-iam-user-success-mfa-u2f.json`, 0, {}, '🔵 anaya signed in (IAM user)', '🔵 Low · anaya (IAM user): console sign-in succeeded in account 111122223333 from 192.0.2.0'],
+    ['IAM user, failed', `${CTD}/03-iam-user-failure.json`, 0, {}, '🟠 Failed sign-in as anaya (IAM user)', '🟠 Medium · anaya (IAM user): console sign-in failed in account 111122223333 from 192.0.2.0'],
+    ['failure with the user name hidden by AWS', 'web-sources/pwnedlabs-writeup-iam-failure-HIDDEN-go-http-client-REAL.json', 0, {}, '🟠 Failed sign-in as unknown user (IAM user, name hidden by AWS)', '🟠 Medium · Unknown user (IAM user, name hidden by AWS): console sign-in failed in account 104506445608 from 195.70.73.130'],
+    ['root without MFA', `${CTD}/06-root-success-no-mfa.json`, 0, {}, '🚨 Root user signed in without MFA', '🚨 Critical · Root user: console sign-in succeeded in account 111122223333 from 192.0.2.0 without MFA'],
+    ['root with MFA, named by its account alias', `${CTD}/07-root-success-mfa.json`, 0, { userIdentity: { type: 'Root', userName: 'acme-prod', accountId: '111122223333' } }, '🚨 Root user signed in', '🚨 Critical · Root user (account alias acme-prod): console sign-in succeeded in account 111122223333 from 192.0.2.0'],
+    ['root, failed', `${CTD}/08-root-failure.json`, 0, {}, '🔴 Failed sign-in as root user', '🔴 High · Root user: console sign-in failed in account 111122223333 from 192.0.2.0'],
+    ['root password change', `${CTD}/10-root-passwordupdated.json`, 0, {}, '🔴 Password changed for root user', '🔴 High · Root user: root password change succeeded in account 111122223333 from 192.0.2.0'],
+    ['root through an external IdP directory, failed', `${PA}/root-externalidpdirectorylogin-failure-REAL-redacted.json`, 0, {}, '🔴 Failed external IdP directory sign-in as root user', '🔴 High · Root user: external IdP directory sign-in failed in account redacted from redacted'],
+    ['Identity Center user (UserAuthentication) with MFA', `${IC}/pw-totp-5-userauthentication-password-totp.json`, 0, {}, '🔵 user1 signed in (IAM Identity Center)', '🔵 Low · user1 (Identity Center user): Identity Center sign-in succeeded in account 111122223333 from 203.0.113.0'],
+    ['Identity Center user with a password alone', `${IC}/pw-only-3-userauthentication-success.json`, 0, {}, '🟠 user1 signed in without MFA (IAM Identity Center)', '🟠 Medium · user1 (Identity Center user): Identity Center sign-in succeeded in account 111122223333 from 203.0.113.0 without MFA'],
+    ['Identity Center user, wrong password', `${IC}/failed-2-credentialverification-password-failure.json`, 0, {}, '🟠 Failed credential check as user1 (IAM Identity Center)', '🟠 Medium · user1 (Identity Center user): credential verification failed in account 111122223333 from 203.0.113.0'],
+    ['role session through Identity Center', `${PA}/sso-assumedrole-success-regional-endpoint-us-west-2-REAL.json`, 0, {}, '🔵 nicholas.hakmiller signed in (IAM Identity Center, role DevAdmin)', '🔵 Low · nicholas.hakmiller (assumed role DevAdmin via IAM Identity Center): console sign-in succeeded in account 187901811700 from 73.252.165.138'],
+    ['role session through Identity Center, outcome not recorded', `${PA}/sso-assumedrole-partial-no-responseElements.json`, 0, {}, '⚪ Console sign-in by tester@example.com, outcome not recorded (IAM Identity Center, role testrole_34c15ddd84…', '⚪ Info · tester@example.com (assumed role testrole_34c15ddd84cb4648 via IAM Identity Center): console sign-in recorded in account 123456789012'],
+    ['role session through SAML', `${PA}/saml-assumedrole-okta.json`, 0, {}, '🔵 tester@domain.tld signed in (SAML, role okta)', '🔵 Low · tester@domain.tld (assumed role okta via SAML): console sign-in succeeded in account 123456789012 from 111.111.111.111'],
+    ['switch role', 'tstibbs-cloud-core/switchrole-success-cross-account.json', 0, {}, '🔵 AllAccountAdminUser switched role (to role OrganizationAccountAccessRole)', '🔵 Low · AllAccountAdminUser (assumed role OrganizationAccountAccessRole via a role switch): role switch succeeded in account child-account-id-here from 1.2.3.4'],
+    ['role session', 'aws-cli-examples/lookup-events-consolelogin-assumedrole.json', 0, {}, '🔵 my-session-name signed in (role my-role)', '🔵 Low · my-session-name (assumed role my-role): console sign-in succeeded in account 123456789012 from 72.21.198.70'],
+    ['role session, failed', 'elastic-integrations/test-console-login-json.log.jsonl', 2, {}, '🟠 Failed sign-in as MySessionName (role RoleToBeAssumed)', '🟠 Medium · MySessionName (assumed role RoleToBeAssumed): console sign-in failed in account 123456789012 from 89.160.20.156'],
+    ['role session with no session name', `${PA}/assumedrole-no-arn-mfa-session.json`, 0, {}, '🔵 A session of role asdsda signed in', '🔵 Low · A session of role asdsda (assumed role): console sign-in succeeded in account 111111111111111 from 1.1.1.1'],
+    ['federated user', `${CTD}/02-iam-user-success-mfa-u2f.json`, 0, { userIdentity: { type: 'FederatedUser', arn: 'arn:aws:sts::111122223333:federated-user/bob', accountId: '111122223333' } }, '🔵 bob signed in (federated user)', '🔵 Low · bob (federated user): console sign-in succeeded in account 111122223333 from 192.0.2.0'],
+  ] as const)('%s: %s', (_kind, rel, index, overrides, header, summary) => {
+    const card = renderSignInCard(fromFixture(rel, index, overrides), { accountName: null });
+    expect(card.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text', text: header } });
+    const first = card.blocks[1]?.type === 'section' ? card.blocks[1].text?.text.split('\n')[0] : undefined;
+    expect(first).toBe(summary);
+  });
+
+  it('keeps the failure reason under the summary and in the Outcome field', () => {
+    const text = cardToText(
+      renderSignInCard(fromFixture(`${CTD}/03-iam-user-failure.json`, 0, {}), { accountName: null }),
+    );
+    expect(text).toContain('192.0.2.0\nReason: Failed authentication\n');
+    expect(text).toContain('Outcome: Failed: Failed authentication');
+  });
+
+  it('names the person, then the role and how they came, in the Who field', () => {
+    const s = fromFixture(`${PA}/sso-assumedrole-success-regional-endpoint-us-west-2-REAL.json`, 0, {});
+    const text = cardToText(renderSignInCard(s, { accountName: null }));
+    expect(text).toContain('Who: nicholas.hakmiller · assumed role DevAdmin via IAM Identity Center');
+    expect(text).toContain(
+      'ARN: arn:aws:sts::187901811700:assumed-role/AWSReservedSSO_DevAdmin_635426549a280cc6/nicholas.hakmiller',
+    );
   });
 });
 

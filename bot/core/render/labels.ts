@@ -1,4 +1,4 @@
-// Words for the values a card shows.
+// Words for the values a card shows. Phrases hold no parentheses, so a card can put one in parentheses.
 import { assertNever } from '../assert-never';
 import type { Federation, IdentityType, Mfa, Outcome, Severity, SignIn } from '../sign-in';
 
@@ -38,6 +38,16 @@ const EVENT_LABEL: Record<string, string> = {
 export const eventLabel = (eventName: string): string =>
   Object.hasOwn(EVENT_LABEL, eventName) ? (EVENT_LABEL[eventName] as string) : eventName;
 
+// Labels that open with a name or an acronym keep their capital inside a sentence.
+const KEEPS_CAPITAL = /^(Identity Center|MFA|IdP)\b/;
+
+/** The event's label inside a sentence ("console sign-in", "MFA check"); an unknown event as recorded. */
+export const eventInline = (eventName: string): string => {
+  if (!Object.hasOwn(EVENT_LABEL, eventName)) return eventName;
+  const label = EVENT_LABEL[eventName] as string;
+  return KEEPS_CAPITAL.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
+};
+
 export const outcomeLabel = (outcome: Outcome | null): string => {
   if (outcome === null) return 'recorded';
   switch (outcome) {
@@ -59,11 +69,12 @@ export const IDENTITY_LABEL: Record<IdentityType, string> = {
   Unknown: 'identity type not recorded',
 };
 
-const FEDERATION_LABEL: Record<Exclude<Federation, null>, string> = {
-  'identity-center': 'via IAM Identity Center',
-  saml: 'via SAML',
-  'switch-role': 'switched role',
-  federation: 'via federation',
+/** How a session came ("IAM Identity Center"), said after "via". */
+export const VIA: Record<Exclude<Federation, null>, string> = {
+  'identity-center': 'IAM Identity Center',
+  saml: 'SAML',
+  'switch-role': 'a role switch',
+  federation: 'federation',
 };
 
 // Before July 2025 IAM Identity Center recorded its own sign-in steps with userIdentity.type "Unknown".
@@ -73,12 +84,21 @@ const IDENTITY_CENTER_EVENTS = new Set([
   'UserAuthentication',
 ]);
 
-export const identityLabel = (s: Pick<SignIn, 'identityType' | 'federation' | 'eventName'>): string => {
-  if (s.identityType === 'Unknown' && IDENTITY_CENTER_EVENTS.has(s.eventName))
-    return IDENTITY_LABEL.IdentityCenterUser;
-  const base = IDENTITY_LABEL[s.identityType];
-  return s.federation ? `${base} (${FEDERATION_LABEL[s.federation]})` : base;
-};
+export const viaText = (s: Pick<SignIn, 'identityType' | 'federation'>): string =>
+  // A federated user came by federation: saying so again adds nothing.
+  s.federation && !(s.identityType === 'FederatedUser' && s.federation === 'federation')
+    ? ` via ${VIA[s.federation]}`
+    : '';
+
+export const isIdentityCenterUser = (s: Pick<SignIn, 'identityType' | 'eventName'>): boolean =>
+  s.identityType === 'IdentityCenterUser' ||
+  (s.identityType === 'Unknown' && IDENTITY_CENTER_EVENTS.has(s.eventName));
+
+/** "IAM user", "assumed role via IAM Identity Center", …: one phrase, no parentheses, so it nests. */
+export const identityLabel = (s: Pick<SignIn, 'identityType' | 'federation' | 'eventName'>): string =>
+  isIdentityCenterUser(s)
+    ? IDENTITY_LABEL.IdentityCenterUser
+    : `${IDENTITY_LABEL[s.identityType]}${viaText(s)}`;
 
 export const MFA_LABEL: Record<Mfa, string> = {
   yes: 'Yes',

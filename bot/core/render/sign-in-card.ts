@@ -1,13 +1,17 @@
-// The Block Kit card for one sign-in. Record values are shown in plain_text (never formatted, never
-// linked), neutralised and clipped; mrkdwn carries only our date token and CloudTrail link.
+// The Block Kit card for one sign-in: a header that says what happened ("Failed sign-in as anaya (IAM user)"),
+// a summary line, the facts, and the raw record's user agent, event and CloudTrail link. Record values are
+// shown in plain_text (never formatted, never linked), neutralised and clipped; mrkdwn carries only our date
+// token and CloudTrail link.
+import { STATE_LABEL } from '../response';
 import type { ClassifiedSignIn } from '../sign-in';
 import type { Block, SlackMessage, TextObject } from './blocks';
 import { LIMITS, mrkdwn, plain } from './blocks';
 import { accountText, atTime, field, timeField } from './card-parts';
 import { clip } from './clip';
-import { eventLabel, identityLabel, MFA_LABEL, outcomeLabel, SEVERITY_EMOJI, SEVERITY_LABEL } from './labels';
+import { eventInline, MFA_LABEL, outcomeLabel, SEVERITY_EMOJI, SEVERITY_LABEL } from './labels';
 import { clipEscaped, clipPlain, escapeMrkdwn, link, safe } from './mrkdwn';
 import { sanitizeRecord } from './record-text';
+import { nameText, type Who, whatHappened, whoOf } from './sign-in-words';
 import { describeUserAgent } from './user-agent';
 
 export interface CardContext {
@@ -24,16 +28,21 @@ export const cloudTrailUrl = (region: string | null, eventId: string): string | 
     ? `https://${region}.console.aws.amazon.com/cloudtrailv2/home?region=${region}#/events/${eventId}`
     : null;
 
+// The header leaves room for what composeCard adds (a mark and a space before, " · <state>" after), so that the
+// state still shows after a long name; names and roles are cut shorter than elsewhere.
+const STATE_ROOM = 3 + 3 + Math.max(...Object.values(STATE_LABEL).map((label) => label.length));
+const HEADLINE_MAX = LIMITS.headerText - STATE_ROOM;
+const HEADLINE_VALUE = 48;
+
 const headline = (s: ClassifiedSignIn): string =>
-  clip(
-    `${SEVERITY_EMOJI[s.severity]} ${clipPlain(eventLabel(s.eventName), 100)} ${outcomeLabel(s.outcome)}` +
-      (s.identityType === 'Root' ? ' — root user' : ''),
-    LIMITS.headerText,
-  );
+  clip(`${SEVERITY_EMOJI[s.severity]} ${whatHappened(s, clipPlain, HEADLINE_VALUE)}`, HEADLINE_MAX);
+
+/** "nicholas.hakmiller (assumed role DevAdmin via IAM Identity Center)", "Root user": one level of parentheses. */
+const whoText = (who: Who): string => `${nameText(who)}${who.identity ? ` (${who.identity})` : ''}`;
 
 const summary = (s: ClassifiedSignIn, ctx: CardContext): string => {
-  const who = `${clipPlain(s.principal, 200)} (${identityLabel(s)})`;
-  const what = `${clipPlain(eventLabel(s.eventName).toLowerCase(), 100)} ${outcomeLabel(s.outcome)}`;
+  const who = whoText(whoOf(s, clipPlain, 200));
+  const what = `${clipPlain(eventInline(s.eventName), 100)} ${outcomeLabel(s.outcome)}`;
   const where = `account ${accountText(s.accountId, ctx.accountName)}`;
   const from = s.sourceIp ? ` from ${clipPlain(s.sourceIp, 100)}` : '';
   const mfa = s.mfa === 'no' && s.outcome === 'success' ? ' without MFA' : '';
@@ -50,9 +59,12 @@ const outcomeText = (s: ClassifiedSignIn): string => {
   return `Failed${s.failureReason ? `: ${clipPlain(s.failureReason, 500)}` : ''}`;
 };
 
+const whoField = (who: Who): TextObject =>
+  field('Who', nameText(who), ...(who.identity ? [who.identity] : []));
+
 const fields = (s: ClassifiedSignIn, ctx: CardContext): TextObject[] => {
   const list = [
-    field('Who', clipPlain(s.principal, 300), identityLabel(s)),
+    whoField(whoOf(s, clipPlain, 300)),
     field('Outcome', outcomeText(s)),
     field('MFA', MFA_LABEL[s.mfa], ...(s.mfaDevice ? [clipPlain(s.mfaDevice, 300)] : [])),
     field('Source IP', s.sourceIp ? clipPlain(s.sourceIp, 100) : 'not recorded'),
@@ -77,13 +89,14 @@ const context = (s: ClassifiedSignIn): TextObject[] => {
   ];
 };
 
-/** The notification text: mrkdwn, so record values are escaped. */
+/** The notification text: what happened, where and when, and why it failed. Mrkdwn: record values escaped. */
 const fallback = (s: ClassifiedSignIn, ctx: CardContext): string =>
   clipEscaped(
-    `${s.severity.toUpperCase()}: ${safe(eventLabel(s.eventName), 100)} ${outcomeLabel(s.outcome)} — ` +
-      `${safe(s.principal, 200)} in account ${escapeMrkdwn(accountText(s.accountId, ctx.accountName))}` +
+    `${s.severity.toUpperCase()}: ${whatHappened(s, safe, 200)}` +
+      ` in account ${escapeMrkdwn(accountText(s.accountId, ctx.accountName))}` +
       (s.sourceIp ? ` from ${safe(s.sourceIp, 100)}` : '') +
-      atTime(s.time),
+      atTime(s.time) +
+      (s.failureReason ? `. Reason: ${safe(s.failureReason, 500)}` : ''),
     LIMITS.fallbackText,
   );
 
