@@ -1,9 +1,10 @@
 // What the escalation topic's mail and SMS subscribers read when the bot gives up on Slack: readable on a
 // phone, with the alert's own fallback text (already written for people) and what to do.
 import { accountText } from '../core/render/card-parts';
-import { eventLabel, identityLabel, MFA_LABEL, outcomeLabel } from '../core/render/labels';
+import { MFA_LABEL } from '../core/render/labels';
 import { timeText } from '../core/render/mrkdwn';
 import { neutralize, sanitizeRecord } from '../core/render/record-text';
+import { nameText, whatHappened, whoOf } from '../core/render/sign-in-words';
 import { describeUserAgent } from '../core/render/user-agent';
 import type { ClassifiedSignIn } from '../core/sign-in';
 import { type AlertRecord, type AlertResponse, BOT_ACTOR, type Escalation } from '../ports';
@@ -69,8 +70,11 @@ export interface PageFacts {
 export const pageEscalation = (alert: AlertRecord, response: AlertResponse, facts: PageFacts): Escalation => {
   const s = facts.signIn ? sanitizeRecord(facts.signIn) : null;
   const reason = mrkdwnToPlain(response.escalated?.reason ?? 'escalated');
+  // Mail and SMS show text as it is: values are neutralised and cut, never escaped.
+  const asIs = (value: string, max: number) => neutralize(value).slice(0, max);
+  const who = s ? whoOf(s, asIs, 200) : null;
   const what = s
-    ? `${eventLabel(s.eventName)} ${outcomeLabel(s.outcome)} as ${s.principal.slice(0, 200)} in account ${accountText(s.accountId, facts.accountName)}`
+    ? `${whatHappened(s, asIs, 200)} in account ${accountText(s.accountId, facts.accountName)}`
     : mrkdwnToPlain(alert.message.text).slice(0, 300);
   return {
     subject: subjectLine(`signins: ESCALATED ${alert.severity.toUpperCase()}: ${what}`),
@@ -79,7 +83,7 @@ export const pageEscalation = (alert: AlertRecord, response: AlertResponse, fact
       '',
       ...(s
         ? [
-            `Who: ${s.principal.slice(0, 300)} (${identityLabel(s)})`,
+            `Who: ${who ? `${nameText(who)}${who.identity ? ` (${who.identity})` : ''}` : s.principal.slice(0, 300)}`,
             `When: ${timeText(s.time)}`,
             `From: ${s.sourceIp ?? 'source IP not recorded'}${s.region ? `, region ${s.region}` : ''}`,
             `Browser: ${describeUserAgent(s.userAgent) ?? 'unknown'}`,

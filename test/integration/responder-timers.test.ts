@@ -112,7 +112,7 @@ describe('responder timers', () => {
     await at(responders, 15);
     expect(escalations).toHaveLength(1);
     expect(escalations[0]?.subject).toMatch(
-      /^signins: ESCALATED CRITICAL: Console sign-in succeeded as root/,
+      /^signins: ESCALATED CRITICAL: Root user signed in without MFA in account 111122223333/,
     );
     expect(card(ts)).toContain('not acknowledged in 15 min');
   });

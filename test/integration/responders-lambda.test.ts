@@ -224,7 +224,9 @@ describe('responders on Lambda', () => {
     expect(page?.TopicArn).toBe(TOPIC);
     expect(page?.Message).toContain('NOT them: "I was asleep <!channel>"');
     expect(page?.Message).toContain('Slack card: https://fake.slack.test/archives/C0SIGNINS/p');
-    expect(page?.Subject).toMatch(/^signins: ESCALATED LOW: Console sign-in succeeded as anaya/);
+    expect(page?.Subject).toMatch(
+      /^signins: ESCALATED LOW: anaya signed in \(IAM user\) in account 111122223333/,
+    );
     expect(threadLines(ts).some((l) => l.includes('<!subteam^S0ONCALL>'))).toBe(true);
     expect(cardText(ts)).toContain('paged');
   });
