@@ -41,7 +41,9 @@ describe('events worker', () => {
       unfurl_media: 'false',
     });
     expect(posts()[0]?.token).toBe('xoxb-test');
-    expect(String(posts()[0]?.args.text)).toMatch(/^CRITICAL: Root user signed in without MFA in account 111122223333/);
+    expect(String(posts()[0]?.args.text)).toMatch(
+      /^CRITICAL: Root user signed in without MFA in account 111122223333/,
+    );
   });
 
   it('gives one card for a record delivered twice, in one batch or in two', async () => {

@@ -62,7 +62,9 @@ const setup = (escalate?: (e: Escalation) => Promise<void>) => {
 const post = async (deps: ReturnType<typeof setup>['deps'], rel: string, eventID: string) => {
   await ingest(decodeValue(recordFrom(rel, { eventID })), deps, { deadline: now + 20_000 });
   const card = slack.messages.get(CHANNEL)?.find((m) => JSON.stringify(m).includes(eventID));
-  const alertId = (card?.metadata as { event_payload: { alert_id: string } }).event_payload.alert_id;
+  const metadata = card?.metadata as { event_payload: { alert_id: string } } | undefined;
+  if (!card || !metadata) throw new Error(`no card for ${eventID}`);
+  const alertId = metadata.event_payload.alert_id;
   return { alertId, ts: String(card?.ts) };
 };
 

@@ -199,7 +199,9 @@ describe('the sweeper', () => {
       lastError: expect.stringContaining('internal_error'),
     });
     expect(p.escalations).toHaveLength(1);
-    expect(p.escalations[0]?.message).toMatch(/CRITICAL: Root user signed in without MFA in account 111122223333/);
+    expect(p.escalations[0]?.message).toMatch(
+      /CRITICAL: Root user signed in without MFA in account 111122223333/,
+    );
     expect(p.metrics).toContainEqual({ name: BOT_METRICS.abandonedAlerts, value: 1 });
     expect(await store.listDueAlerts(later(86_400_000), 10)).toEqual([]);
   });
