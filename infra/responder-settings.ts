@@ -3,8 +3,8 @@
 // every click; passed to the three functions under the names the bot reads locally (shared/env-keys.ts).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseIdentityMap } from '../bot/core/identity-map';
 import { ENV } from '../shared/env-keys';
+import { parseIdentityMap } from '../shared/identity-map';
 
 /** Which posted sign-ins ask their subject at once: successes (default), every one, or none (the button only). */
 export const AUTO_ASK = ['success', 'all', 'off'] as const;
