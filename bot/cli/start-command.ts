@@ -166,17 +166,30 @@ export const runStart = async (options: StartOptions, config: Config, io: Io): P
           `signins: ${job.kind} of ${job.alertId} failed: ${err instanceof Error ? err.message : String(err)}`,
         ),
     );
+    // In HTTP mode a click is answered first and worked on after: stopping waits for that work and for the jobs
+    // it handed over, after Slack is disconnected (parts close in reverse) and before the store closes.
+    const inFlight = new Set<Promise<unknown>>();
+    if (slackToken)
+      opened.add({
+        close: async () => {
+          while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+          await jobs.drain();
+        },
+      });
     const slack = slackToken
       ? opened.add(
           await connectSlack(config, mode as SlackMode, slackToken, logger, io, {
             responders: new Responders({ ...deps, settings: config.responders, jobs }),
             notifier: deps.notifier,
             logger,
+            track: (work) => {
+              inFlight.add(work);
+              void work.finally(() => inFlight.delete(work)).catch(() => {});
+            },
           }),
           true,
         )
       : undefined;
-    if (slack) opened.add({ close: () => jobs.drain() });
     announce(mode, config, store.description, io);
     if (slack) opened.add(await startLocalSweeper(deps, io));
     const { feed, rejected } = createFeed(deps, mode === 'dry-run', io);

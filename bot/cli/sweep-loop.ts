@@ -60,10 +60,9 @@ export const startLocalSweeper = (
 ): Promise<SweepLoop> =>
   startSweepLoop(
     async (options) => {
-      const result = await sweepPendingAlerts(deps, options);
-      // Reminders, timeouts and handed-over work, as the Lambda sweeper does.
+      // Reminders, timeouts and handed-over work first, as the Lambda sweeper does.
       await deps.responders.sweep(options);
-      return result;
+      return sweepPendingAlerts(deps, options);
     },
     (result) => {
       const line = sweepLine(result);

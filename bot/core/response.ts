@@ -136,6 +136,7 @@ export const decide = (
   who: ActorFacts,
   facts: AlertFacts,
   now: Date,
+  policy: ResponsePolicy = DEFAULT_POLICY,
 ): Decision => {
   if (who.requestKey && response.events.some((e) => e.requestKey === who.requestKey))
     return { kind: 'duplicate' };
@@ -274,7 +275,7 @@ export const decide = (
       const page = response.page;
       if (!page || page.status === 'sent') return refused('No page is due.');
       if (page.status === 'sending' && page.until && page.until > at) return refused('Being sent.');
-      const until = new Date(now.getTime() + DEFAULT_POLICY.pageLeaseMs).toISOString();
+      const until = new Date(now.getTime() + policy.pageLeaseMs).toISOString();
       return change({ page: { ...page, status: 'sending', until, attempts: page.attempts + 1 } }, null);
     }
     case 'page-sent':

@@ -13,11 +13,12 @@ export const handler = async (_event: unknown, context?: Pick<Context, 'getRemai
     ? Date.now() + context.getRemainingTimeInMillis() - HANDLER_SAFETY_MS.slack
     : undefined;
   try {
-    const result = await sweepPendingAlerts(deps, { deadline });
-    if (result.retried > 0 || result.errors > 0) deps.logger.info('sweep done', { ...result });
-    // Reminders, timeouts, and pages or asks a click handed over that did not happen.
+    // Reminders, timeouts, and pages or asks a click handed over that did not happen: first, so that a slow
+    // Slack (which the pending posts wait on) never holds back a page.
     const responses = await deps.responders.sweep({ deadline });
     if (responses.done > 0 || responses.errors > 0) deps.logger.info('responder timers done', responses);
+    const result = await sweepPendingAlerts(deps, { deadline });
+    if (result.retried > 0 || result.errors > 0) deps.logger.info('sweep done', { ...result });
     // Hourly, with what time is left; never fails the sweep.
     await runScheduledHealthWatch({ ...deps, config, alerter: healthAlerter(deps, { deadline }) }, deadline);
     return { ...result, responses };

@@ -5,7 +5,7 @@
 import { BOT_METRICS } from '../../shared/metrics';
 import { ALERT_LEASE_MS } from '../../shared/timeouts';
 import { composeCard } from '../core/render/response-card';
-import { alertFacts } from '../core/response';
+import { alertFacts, initialResponse } from '../core/response';
 import type {
   AlertRecord,
   Clock,
@@ -95,10 +95,16 @@ class Delivery {
     try {
       this.initial = await hooks.initialFor(this.alert);
     } catch (err) {
-      this.deps.logger.error('responder state not prepared; posting the card without buttons', {
-        ...this.fields,
-        error: asDeliveryError(err).message,
-      });
+      // Never a card without a response: it would have no buttons, no timers, and could never be paged.
+      this.deps.logger.error(
+        'responder state not prepared; posting the card as open, the sweeper sets its timers',
+        {
+          ...this.fields,
+          error: asDeliveryError(err).message,
+        },
+      );
+      const now = this.deps.clock.now();
+      this.initial = { response: initialResponse(now), timerAt: now };
     }
   }
 

@@ -109,7 +109,19 @@ export class Responders {
     const facts = alertFacts(alert);
     let response = initialResponse(now);
     if (facts.askable) {
-      const signIn = await this.deps.store.getSignIn(alert.subjectId);
+      let signIn: ClassifiedSignIn | null;
+      try {
+        signIn = await this.deps.store.getSignIn(alert.subjectId);
+      } catch (err) {
+        // The card still goes out with its buttons and timers; the ask job finds the subject later.
+        this.deps.logger.warn('sign-in not read for the ask; asking later', {
+          alertId: alert.alertId,
+          error: asDeliveryError(err).message,
+        });
+        if (this.deps.settings.autoAsk !== 'off')
+          response = { ...response, ask: initialAsk(now, { ask: true }) };
+        return { response, timerAt: nextTimer(response, facts, this.deps.settings.policy, now) };
+      }
       const match = signIn ? subjectOf(signIn, this.deps.settings.identityMap) : null;
       if (!signIn || !match || match.kind === 'unmapped') {
         const reason = match?.kind === 'unmapped' ? match.reason : 'the sign-in record is not stored';
@@ -235,7 +247,7 @@ export class Responders {
         return { kind: 'refused', reason: 'This alert is not posted: nothing was changed.' };
       const now = this.now;
       const facts = alertFacts(alert);
-      const d: Decision = decide(alert.response, action, who, facts, now);
+      const d: Decision = decide(alert.response, action, who, facts, now, this.deps.settings.policy);
       if (d.kind !== 'changed') return d;
       const timer = nextTimer(d.next, facts, this.deps.settings.policy, now);
       if (await this.deps.store.writeResponse(alertId, alert.response.version, d.next, timer, now)) {
@@ -270,7 +282,7 @@ export class Responders {
   }
 
   /** Redraws the card; when it shows the latest version, says so (one more conditional write). */
-  private async redraw(alert: Posted, deadline: number): Promise<void> {
+  private async redraw(alert: Posted, deadline: number, again = true): Promise<void> {
     try {
       await this.deps.notifier.update(
         { channel: alert.channel, ts: alert.ts },
@@ -285,11 +297,17 @@ export class Responders {
       });
       return;
     }
-    await this.apply(
+    const drawn = await this.apply(
       alert.alertId,
       { kind: 'drawn', version: alert.response.version },
       { actor: BOT_ACTOR, isResponder: true, isSubject: false },
     );
+    // Changed meanwhile: this update may have landed after a newer one (chat.update is last-writer-wins), so
+    // draw the latest once more rather than leave an older card that the store calls current.
+    if (drawn.kind === 'refused' && again) {
+      const latest = await this.deps.store.getAlert(alert.alertId);
+      if (isPosted(latest)) await this.redraw(latest, deadline, false);
+    }
   }
 
   private async thread(alert: Posted, text: string, deadline: number): Promise<void> {
@@ -548,7 +566,7 @@ export class Responders {
       case 'escalate': {
         const applied = await this.apply(alertId, { kind: 'escalate', reason: w.reason }, this.bot);
         if (applied.kind === 'changed') {
-          await this.redraw(applied.alert, deadline);
+          // The page first: it is the one way to people that does not need Slack. It redraws the card after.
           const line = applied.event ? auditLine(applied.event, applied.alert.response) : null;
           if (line) await this.thread(applied.alert, line, deadline);
           await this.page(alertId, deadline);

@@ -2,9 +2,18 @@
 // "No, it wasn't me" modal (view_submission), and /signins (commands, answered with what it does today).
 // Each answers inside Slack's 3 s: the conditional write, the redraw and the reply happen here, anything
 // slower goes to the job queue (bot/pipeline/responders.ts). A refusal is told only to the person who clicked.
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  ButtonAction,
+  SlackActionMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from '@slack/bolt';
 import type { View } from '@slack/web-api';
 import { ACTION_IDS, DENY_MODAL, DENY_NOTE, renderDenyModal } from '../core/render/response-card';
+import { mrkdwnToPlain } from '../pipeline/escalation-message';
 import type { ButtonAction as ResponderButton, Responders } from '../pipeline/responders';
 import type { Logger, Notifier } from '../ports';
 
@@ -25,7 +34,18 @@ export interface ResponderWiring {
   /** For the ephemeral replies (chat.postEphemeral), with the same bounded client policy as posts. */
   readonly notifier: Notifier;
   readonly logger: Logger;
+  /** Told of each listener's work (local HTTP mode answers first and works after): stopping waits for it. */
+  readonly track?: (work: Promise<unknown>) => void;
 }
+
+/** A listener whose work the wiring can wait for. */
+const tracked =
+  <A>(wiring: ResponderWiring, listener: (args: A) => Promise<void>) =>
+  async (args: A): Promise<void> => {
+    const work = listener(args);
+    wiring.track?.(work);
+    await work;
+  };
 
 const BUTTONS: Record<string, ResponderButton> = {
   [ACTION_IDS.acknowledge]: 'acknowledge',
@@ -57,76 +77,91 @@ export const replyTo = async (
 export const registerResponderListeners = (app: App, wiring: ResponderWiring): void => {
   app.action<BlockAction<ButtonAction>>(
     { type: 'block_actions', action_id: /^signins_/ },
-    async ({ ack, body, action, client, context }) => {
-      await ack();
-      const started = Date.now();
-      const deadline = deadlineOf(context);
-      const user = body.user.id;
-      const channel = channelOf(body);
-      const request = {
-        alertId: action.value ?? '',
-        user,
-        channel,
-        requestKey: `${user}:${action.action_id}:${action.action_ts}`,
-        deadline,
-      };
-      let reply: string | null;
-      const button = BUTTONS[action.action_id];
-      if (button) reply = await wiring.responders.button(button, request);
-      else if (action.action_id === ACTION_IDS.yes) reply = await wiring.responders.answer('yes', request);
-      else if (action.action_id === ACTION_IDS.no) {
-        reply = await wiring.responders.mayAnswer(request.alertId, user);
-        // The modal must open within 3 s of the click (the trigger id expires).
-        if (!reply)
-          await client.views.open({
-            trigger_id: body.trigger_id,
-            view: renderDenyModal(request.alertId) as View,
-          });
-      } else reply = `Unknown action ${action.action_id}: nothing was changed.`;
-      if (reply) await replyTo(wiring, channel, user, reply, deadline - Date.now());
-      wiring.logger.info('slack action', {
-        action: action.action_id,
-        user,
-        ms: Date.now() - started,
-        refused: reply !== null,
-      });
-    },
+    tracked<SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs>(
+      wiring,
+      async ({ ack, body, action, client, context }) => {
+        await ack();
+        const started = Date.now();
+        const deadline = deadlineOf(context);
+        const user = body.user.id;
+        const channel = channelOf(body);
+        const request = {
+          alertId: action.value ?? '',
+          user,
+          channel,
+          requestKey: `${user}:${action.action_id}:${action.action_ts}`,
+          deadline,
+        };
+        let reply: string | null;
+        const button = BUTTONS[action.action_id];
+        if (button) reply = await wiring.responders.button(button, request);
+        else if (action.action_id === ACTION_IDS.yes) reply = await wiring.responders.answer('yes', request);
+        else if (action.action_id === ACTION_IDS.no) {
+          reply = await wiring.responders.mayAnswer(request.alertId, user);
+          // The modal must open within 3 s of the click (the trigger id expires).
+          if (!reply)
+            await client.views.open({
+              trigger_id: body.trigger_id,
+              view: renderDenyModal(request.alertId) as View,
+            });
+        } else reply = `Unknown action ${action.action_id}: nothing was changed.`;
+        if (reply) await replyTo(wiring, channel, user, reply, deadline - Date.now());
+        wiring.logger.info('slack action', {
+          action: action.action_id,
+          user,
+          ms: Date.now() - started,
+          refused: reply !== null,
+        });
+      },
+    ),
   );
 
-  app.view(DENY_MODAL, async ({ ack, body, view, context }) => {
-    const started = Date.now();
-    const user = body.user.id;
-    const note = view.state.values[DENY_NOTE.block]?.[DENY_NOTE.action]?.value ?? undefined;
-    let reply: string | null;
-    try {
-      reply = await wiring.responders.answer('no', {
-        alertId: view.private_metadata,
-        user,
-        channel: undefined,
-        requestKey: `${user}:view:${view.id}`,
-        deadline: deadlineOf(context),
-        ...(note ? { note } : {}),
-      });
-    } catch (err) {
-      // The modal stays open and says so; the error handler logs it.
-      await ack({
-        response_action: 'errors',
-        errors: {
-          [DENY_NOTE.block]: 'Something went wrong and nothing was reported yet. Submit again in a moment.',
-        },
-      });
-      throw err;
-    }
-    // A refusal shows in the modal itself, under the note.
-    if (reply) await ack({ response_action: 'errors', errors: { [DENY_NOTE.block]: reply.slice(0, 300) } });
-    else await ack();
-    wiring.logger.info('slack view', {
-      view: DENY_MODAL,
-      user,
-      ms: Date.now() - started,
-      refused: reply !== null,
-    });
-  });
+  app.view(
+    DENY_MODAL,
+    tracked<SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs>(
+      wiring,
+      async ({ ack, body, view, context }) => {
+        const started = Date.now();
+        const user = body.user.id;
+        const note = view.state.values[DENY_NOTE.block]?.[DENY_NOTE.action]?.value ?? undefined;
+        let reply: string | null;
+        try {
+          reply = await wiring.responders.answer('no', {
+            alertId: view.private_metadata,
+            user,
+            channel: undefined,
+            requestKey: `${user}:view:${view.id}`,
+            deadline: deadlineOf(context),
+            ...(note ? { note } : {}),
+          });
+        } catch (err) {
+          // The modal stays open and says so; the error handler logs it.
+          await ack({
+            response_action: 'errors',
+            errors: {
+              [DENY_NOTE.block]:
+                'Something went wrong and nothing was reported yet. Submit again in a moment.',
+            },
+          });
+          throw err;
+        }
+        // A refusal shows in the modal itself, under the note.
+        // Modal errors are plain text: Slack's date tokens and mentions are shown readable.
+        if (reply)
+          await ack({
+            response_action: 'errors',
+            errors: { [DENY_NOTE.block]: mrkdwnToPlain(reply).slice(0, 300) },
+          });
+        else await ack();
+        wiring.logger.info('slack view', {
+          view: DENY_MODAL,
+          user,
+          ms: Date.now() - started,
+          refused: reply !== null,
+        });
+      },
+    ),
+  );
 
   app.command('/signins', async ({ ack }) => {
     await ack({

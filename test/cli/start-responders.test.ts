@@ -132,6 +132,8 @@ describe('signins start (HTTP mode) and a card’s life', () => {
       expect(warm.ms).toBeLessThan(3000);
       await until('root resolved', () => root.text().includes('Resolved'));
       expect(root.text()).not.toContain('"type":"actions"');
+      // The thread line follows the redraw.
+      await until('the resolved line', () => thread(root.ts).some((l) => l.includes('it is resolved')));
       expect(thread(root.ts)).toEqual(
         expect.arrayContaining([
           '🙋 Asked <@U0OWNER> whether this was them.',

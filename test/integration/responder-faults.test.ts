@@ -1,0 +1,129 @@
+// The responder loop when its parts misbehave: a store read that fails while a card is prepared, and two clicks
+// whose chat.update calls land out of order. Real store (dynalite), real notifier against the fake Slack.
+import { DynamoSignInStore } from '../../bot/adapters/dynamodb-store';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../bot/adapters/embedded-dynamodb';
+import { decodeValue } from '../../bot/core/decode-input';
+import { parseIdentityMap } from '../../bot/core/identity-map';
+import { DEFAULT_POLICY } from '../../bot/core/response';
+import type { ResponderSettings } from '../../bot/pipeline/config';
+import { ingest } from '../../bot/pipeline/ingest';
+import { Responders } from '../../bot/pipeline/responders';
+import type { Notifier, SignInStore } from '../../bot/ports';
+import { FakeSlack } from '../helpers/fake-slack';
+import { recordFrom } from '../helpers/fixtures';
+import { testPipeline } from '../helpers/pipeline-deps';
+
+const CHANNEL = 'C0SIGNINS';
+const ROOT = 'signin/aws-docs-cloudtrail-guide/06-root-success-no-mfa.json';
+const MINUTE = 60_000;
+const T0 = Date.parse('2026-11-24T09:00:00Z');
+let dynamo: EmbeddedDynamo;
+let slack: FakeSlack;
+let now = T0;
+const clock = { now: () => new Date(now) };
+
+beforeAll(async () => {
+  dynamo = await startEmbeddedDynamo();
+  slack = await new FakeSlack().start();
+});
+afterAll(async () => {
+  await slack.stop();
+  await dynamo.close();
+});
+beforeEach(() => {
+  slack.reset();
+  now = T0;
+});
+
+const settings: ResponderSettings = {
+  allowed: { users: ['U0ALICE', 'U0BOB'], groups: [] },
+  oncall: 'U0ONCALL',
+  identityMap: parseIdentityMap({ root: 'U0OWNER' }),
+  autoAsk: 'off',
+  policy: DEFAULT_POLICY,
+};
+
+const setup = (wrapStore?: (s: SignInStore) => SignInStore, wrapNotifier?: (n: Notifier) => Notifier) => {
+  const real = new DynamoSignInStore(dynamo.client, { tableName: dynamo.tableName, retentionDays: 90 });
+  const store = wrapStore ? wrapStore(real) : real;
+  const pipeline = testPipeline({ store, slack, clock });
+  const notifier = wrapNotifier ? wrapNotifier(pipeline.deps.notifier) : pipeline.deps.notifier;
+  const base = { ...pipeline.deps, store, notifier, settings };
+  const responders = new Responders(base);
+  return { real, deps: { ...base, responders }, responders, escalations: pipeline.escalations };
+};
+
+const post = async (deps: ReturnType<typeof setup>['deps'], eventID: string) => {
+  await ingest(decodeValue(recordFrom(ROOT, { eventID })), deps, { deadline: now + 20_000 });
+  const card = slack.messages.get(CHANNEL)?.find((m) => JSON.stringify(m).includes(eventID));
+  const metadata = card?.metadata as { event_payload: { alert_id: string } } | undefined;
+  if (!card || !metadata) throw new Error(`no card for ${eventID}`);
+  return { alertId: metadata.event_payload.alert_id, ts: String(card.ts) };
+};
+
+describe('responder loop under faults', () => {
+  it('posts a critical card with its buttons and timers even when the sign-in cannot be read, and escalates it', async () => {
+    let failing = true;
+    const { real, deps, responders, escalations } = setup(
+      (s) =>
+        new Proxy(s, {
+          get(target, prop, recv) {
+            if (prop === 'getSignIn' && failing)
+              return async () => {
+                throw new Error('ProvisionedThroughputExceededException (simulated)');
+              };
+            const v = Reflect.get(target, prop, recv);
+            return typeof v === 'function' ? v.bind(target) : v;
+          },
+        }),
+    );
+    const { alertId, ts } = await post(deps, 'f-root');
+    failing = false;
+    expect((await real.getAlert(alertId))?.response?.state).toBe('open');
+    expect(JSON.stringify(slack.message(CHANNEL, ts)?.blocks)).toContain('"type":"actions"');
+    now = T0 + 16 * MINUTE;
+    await responders.sweep({ deadline: now + 20_000 });
+    now = T0 + 17 * MINUTE;
+    await responders.sweep({ deadline: now + 20_000 });
+    expect(escalations).toHaveLength(1);
+  });
+
+  it('ends with the latest state on the card when two clicks’ redraws land out of order', async () => {
+    let delayed = false;
+    const { real, deps, responders } = setup(
+      undefined,
+      (n) =>
+        new Proxy(n, {
+          get(target, prop, recv) {
+            const v = Reflect.get(target, prop, recv);
+            if (prop === 'update')
+              return async (...args: Parameters<Notifier['update']>) => {
+                if (!delayed) {
+                  delayed = true;
+                  await new Promise((r) => setTimeout(r, 400));
+                }
+                return (v as Notifier['update']).apply(target, args);
+              };
+            return typeof v === 'function' ? v.bind(target) : v;
+          },
+        }),
+    );
+    const { alertId, ts } = await post(deps, 'f-race');
+    const req = (user: string, k: string) => ({
+      alertId,
+      user,
+      channel: CHANNEL,
+      requestKey: `${user}:${k}`,
+      deadline: now + 2500,
+    });
+    const ack = responders.button('acknowledge', req('U0ALICE', 'a'));
+    await new Promise((r) => setTimeout(r, 100));
+    const esc = responders.button('escalate', req('U0BOB', 'b'));
+    expect([await ack, await esc]).toEqual([null, null]);
+    const card = JSON.stringify(slack.message(CHANNEL, ts)?.blocks);
+    expect(card).toContain('Escalated* by <@U0BOB>');
+    expect(card).toContain('Acknowledged* by <@U0ALICE>');
+    const alert = await real.getAlert(alertId);
+    expect(alert?.response?.drawnVersion).toBe(alert?.response?.version);
+  });
+});
