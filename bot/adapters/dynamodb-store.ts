@@ -364,18 +364,8 @@ export class DynamoSignInStore implements SignInStore {
     const out: DueAlert[] = [];
     for (const severity of SEVERITIES) {
       if (out.length >= limit) break;
-      const res = await this.doc.send(
-        new QueryCommand({
-          TableName: this.options.tableName,
-          IndexName: PENDING_INDEX.name,
-          KeyConditionExpression: '#p = :p AND #s <= :now',
-          ExpressionAttributeNames: { '#p': PENDING_INDEX.partitionKey, '#s': PENDING_INDEX.sortKey },
-          ExpressionAttributeValues: { ':p': pendingPartition(severity), ':now': now.toISOString() },
-          Limit: limit - out.length,
-        }),
-      );
       // Only what the sweeper needs: a malformed item fails its own claim, not the whole sweep.
-      for (const item of res.Items ?? []) {
+      for (const item of await this.dueIn(pendingPartition(severity), now, limit - out.length)) {
         const due = dueAlertSchema.safeParse(item);
         if (due.success) out.push(due.data);
       }
@@ -421,17 +411,23 @@ export class DynamoSignInStore implements SignInStore {
   }
 
   async listDueResponses(now: Date, limit: number): Promise<string[]> {
+    const items = await this.dueIn(TIMER_PARTITION, now, limit);
+    return items.flatMap((item) => (typeof item.alertId === 'string' ? [item.alertId] : []));
+  }
+
+  /** Items of one partition of the sparse due index whose time has come, oldest first. */
+  private async dueIn(partition: string, now: Date, limit: number): Promise<Record<string, unknown>[]> {
     const res = await this.doc.send(
       new QueryCommand({
         TableName: this.options.tableName,
         IndexName: PENDING_INDEX.name,
         KeyConditionExpression: '#p = :p AND #s <= :now',
         ExpressionAttributeNames: { '#p': PENDING_INDEX.partitionKey, '#s': PENDING_INDEX.sortKey },
-        ExpressionAttributeValues: { ':p': TIMER_PARTITION, ':now': now.toISOString() },
+        ExpressionAttributeValues: { ':p': partition, ':now': now.toISOString() },
         Limit: limit,
       }),
     );
-    return (res.Items ?? []).flatMap((item) => (typeof item.alertId === 'string' ? [item.alertId] : []));
+    return res.Items ?? [];
   }
 
   async oldestUndeliveredAt(maxItems: number): Promise<string | null> {
