@@ -1,6 +1,7 @@
 // What the escalation topic's mail and SMS subscribers read when the bot gives up on Slack: readable on a
 // phone, with the alert's own fallback text (already written for people) and what to do.
 import { accountText } from '../core/render/card-parts';
+import { mrkdwnToPlain } from '../core/render/card-text';
 import { MFA_LABEL } from '../core/render/labels';
 import { timeText } from '../core/render/mrkdwn';
 import { neutralize, sanitizeRecord } from '../core/render/record-text';
@@ -45,16 +46,6 @@ export const healthEscalation = (problem: HealthProblem): Escalation => ({
   ].join('\n'),
   attributes: { kind: 'pipeline-health', check: problem.key },
 });
-
-/** Our mrkdwn made readable in mail and SMS: mentions as @ids, Slack dates as their ISO fallback, entities undone. */
-export const mrkdwnToPlain = (text: string): string =>
-  text
-    .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
-    .replace(/<@([UW][A-Z0-9]+)>/g, '@$1')
-    .replace(/<!subteam\^(S[A-Z0-9]+)>/g, '@$1')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
 
 export interface PageFacts {
   /** The sign-in behind the alert, when it is one. */

@@ -12,8 +12,8 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import type { View } from '@slack/web-api';
+import { mrkdwnToPlain } from '../core/render/card-text';
 import { ACTION_IDS, DENY_MODAL, DENY_NOTE, renderDenyModal } from '../core/render/response-card';
-import { mrkdwnToPlain } from '../pipeline/escalation-message';
 import type { ButtonAction as ResponderButton, Responders } from '../pipeline/responders';
 import type { Logger, Notifier } from '../ports';
 

@@ -6,18 +6,23 @@ import { neutralize } from './record-text';
 const unescapeMrkdwn = (text: string): string =>
   text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
-/** Turns mrkdwn tokens into what a reader sees: dates by their fallback, links as "label (url)". */
+/**
+ * Mrkdwn the bot wrote as plain words (mail, SMS, a modal's error): dates by their fallback, mentions as @id,
+ * entities undone.
+ */
+export const mrkdwnToPlain = (text: string): string =>
+  unescapeMrkdwn(
+    text
+      .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
+      .replace(/<@([UW][A-Z0-9]+)>/g, '@$1')
+      .replace(/<!subteam\^(S[A-Z0-9]+)>/g, '@$1'),
+  );
+
+/** Turns mrkdwn tokens into what a reader sees: as mrkdwnToPlain, and links as "label (url)", bold as text. */
 const readable = (t: TextObject): string =>
   t.type === 'plain_text'
     ? t.text
-    : unescapeMrkdwn(
-        t.text
-          .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
-          .replace(/<(https?:[^|>]+)\|([^>]*)>/g, '$2 ($1)')
-          .replace(/<@([UW][A-Z0-9]+)>/g, '@$1')
-          .replace(/<!subteam\^(S[A-Z0-9]+)>/g, '@$1')
-          .replace(/\*([^*\n]+)\*/g, '$1'),
-      );
+    : mrkdwnToPlain(t.text.replace(/<(https?:[^|>]+)\|([^>]*)>/g, '$2 ($1)').replace(/\*([^*\n]+)\*/g, '$1'));
 
 export const cardToText = (message: SlackMessage): string => {
   const lines: string[] = [];
