@@ -1,17 +1,10 @@
-// The responder loop when its parts misbehave: a store read that fails while a card is prepared, and two clicks
-// whose chat.update calls land out of order. Real store (dynalite), real notifier against the fake Slack.
-import { DynamoSignInStore } from '../../bot/adapters/dynamodb-store';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../bot/adapters/embedded-dynamodb';
-import { decodeValue } from '../../bot/core/decode-input';
 import { parseIdentityMap } from '../../bot/core/identity-map';
 import { DEFAULT_POLICY } from '../../bot/core/response';
 import type { ResponderSettings } from '../../bot/pipeline/config';
-import { ingest } from '../../bot/pipeline/ingest';
-import { Responders } from '../../bot/pipeline/responders';
 import type { Notifier, SignInStore } from '../../bot/ports';
 import { FakeSlack } from '../helpers/fake-slack';
-import { recordFrom } from '../helpers/fixtures';
-import { testPipeline } from '../helpers/pipeline-deps';
+import { postCard, type ResponderTestDeps, responderSetup } from '../helpers/responder-setup';
 
 const CHANNEL = 'C0SIGNINS';
 const ROOT = 'signin/aws-docs-cloudtrail-guide/06-root-success-no-mfa.json';
@@ -43,23 +36,10 @@ const settings: ResponderSettings = {
   policy: DEFAULT_POLICY,
 };
 
-const setup = (wrapStore?: (s: SignInStore) => SignInStore, wrapNotifier?: (n: Notifier) => Notifier) => {
-  const real = new DynamoSignInStore(dynamo.client, { tableName: dynamo.tableName, retentionDays: 90 });
-  const store = wrapStore ? wrapStore(real) : real;
-  const pipeline = testPipeline({ store, slack, clock });
-  const notifier = wrapNotifier ? wrapNotifier(pipeline.deps.notifier) : pipeline.deps.notifier;
-  const base = { ...pipeline.deps, store, notifier, settings };
-  const responders = new Responders(base);
-  return { real, deps: { ...base, responders }, responders, escalations: pipeline.escalations };
-};
+const setup = (wrapStore?: (s: SignInStore) => SignInStore, wrapNotifier?: (n: Notifier) => Notifier) =>
+  responderSetup({ dynamo, slack, clock, settings, wrapStore, wrapNotifier });
 
-const post = async (deps: ReturnType<typeof setup>['deps'], eventID: string) => {
-  await ingest(decodeValue(recordFrom(ROOT, { eventID })), deps, { deadline: now + 20_000 });
-  const card = slack.messages.get(CHANNEL)?.find((m) => JSON.stringify(m).includes(eventID));
-  const metadata = card?.metadata as { event_payload: { alert_id: string } } | undefined;
-  if (!card || !metadata) throw new Error(`no card for ${eventID}`);
-  return { alertId: metadata.event_payload.alert_id, ts: String(card.ts) };
-};
+const post = (deps: ResponderTestDeps, eventID: string) => postCard(deps, slack, CHANNEL, ROOT, eventID);
 
 describe('responder loop under faults', () => {
   it('posts a critical card with its buttons and timers even when the sign-in cannot be read, and escalates it', async () => {

@@ -1,18 +1,11 @@
-// The sweeper's side of the responder loop on a clock the test moves: reminders, then escalation, for a DM
-// left unanswered and for a critical alert nobody acknowledged; a page that failed is sent later; a card that
-// could not be redrawn is redrawn. Real store (dynalite), real notifier against the fake Slack.
-import { DynamoSignInStore } from '../../bot/adapters/dynamodb-store';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../bot/adapters/embedded-dynamodb';
-import { decodeValue } from '../../bot/core/decode-input';
 import { parseIdentityMap } from '../../bot/core/identity-map';
 import { DEFAULT_POLICY } from '../../bot/core/response';
 import type { ResponderSettings } from '../../bot/pipeline/config';
-import { ingest } from '../../bot/pipeline/ingest';
-import { Responders } from '../../bot/pipeline/responders';
+import type { Responders } from '../../bot/pipeline/responders';
 import type { Escalation } from '../../bot/ports';
 import { FakeSlack } from '../helpers/fake-slack';
-import { recordFrom } from '../helpers/fixtures';
-import { testPipeline } from '../helpers/pipeline-deps';
+import { postCard, type ResponderTestDeps, responderSetup } from '../helpers/responder-setup';
 
 const CHANNEL = 'C0SIGNINS';
 const ANAYA = 'signin/aws-docs-cloudtrail-guide/02-iam-user-success-mfa-u2f.json';
@@ -47,26 +40,18 @@ const settings: ResponderSettings = {
 };
 
 const setup = (escalate?: (e: Escalation) => Promise<void>) => {
-  const store = new DynamoSignInStore(dynamo.client, { tableName: dynamo.tableName, retentionDays: 90 });
-  const pipeline = testPipeline({ store, slack, clock });
-  const base = {
-    ...pipeline.deps,
-    escalator: escalate ? { escalate } : pipeline.deps.escalator,
+  const { real, deps, responders, escalations } = responderSetup({
+    dynamo,
+    slack,
+    clock,
     settings,
-  };
-  const responders = new Responders(base);
-  const deps = { ...base, responders };
-  return { store, deps, responders, escalations: pipeline.escalations };
+    escalate,
+  });
+  return { store: real, deps, responders, escalations };
 };
 
-const post = async (deps: ReturnType<typeof setup>['deps'], rel: string, eventID: string) => {
-  await ingest(decodeValue(recordFrom(rel, { eventID })), deps, { deadline: now + 20_000 });
-  const card = slack.messages.get(CHANNEL)?.find((m) => JSON.stringify(m).includes(eventID));
-  const metadata = card?.metadata as { event_payload: { alert_id: string } } | undefined;
-  if (!card || !metadata) throw new Error(`no card for ${eventID}`);
-  const alertId = metadata.event_payload.alert_id;
-  return { alertId, ts: String(card?.ts) };
-};
+const post = (deps: ResponderTestDeps, rel: string, eventID: string) =>
+  postCard(deps, slack, CHANNEL, rel, eventID);
 
 const at = async (responders: Responders, minutes: number) => {
   now = T0 + minutes * MINUTE;
