@@ -1,7 +1,10 @@
 // The small interfaces the bot's services need from the outside world. Adapters implement them.
 import type { BotMetricName } from '../shared/metrics';
+import type { BaselineFacts } from './core/baseline-types';
+import type { ActivitySummary } from './core/query';
 import type { SlackMessage } from './core/render/blocks';
 import type { ClassifiedSignIn, Severity } from './core/sign-in';
+import type { Silence } from './core/silence-types';
 
 export type AlertKind = 'signin' | 'alarm' | 'change' | 'health';
 /**
@@ -292,6 +295,19 @@ export type ResponderJob =
   /** Redraw the card after a change a request could not draw itself. */
   | { readonly kind: 'redraw'; readonly alertId: string };
 
+/**
+ * A `/signins` query older than the store, answered from CloudTrail event history through the command's
+ * `response_url` (valid 30 minutes, 5 answers).
+ */
+export interface LookupJob {
+  readonly kind: 'lookup';
+  readonly text: string;
+  readonly user: string;
+  readonly channel: string;
+  readonly responseUrl: string;
+  readonly requestedAt: string;
+}
+
 /** Hands jobs to the worker. A job lost here is still done: the sweeper's response timer finds it. */
 export interface JobQueue {
   enqueue(job: ResponderJob): Promise<void>;
@@ -329,3 +345,72 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 export const noMetrics: Metrics = { count: () => {}, gauge: () => {}, flush: () => {} };
+
+/** What `recordSignIns` learned: which sign-ins were new to the store, and what the baseline knew before each. */
+export interface RecordedSignIns {
+  /** Event ids stored by this call (not seen before): only these were counted in the rollups. */
+  readonly added: ReadonlySet<string>;
+  /** Baseline facts of each added sign-in, by event id (absent for duplicates). */
+  readonly baselines: ReadonlyMap<string, BaselineFacts>;
+}
+
+/** Where raw sign-ins are read from for a filter the rollups cannot answer: one user's or one IP's, by index. */
+export type SignInKey = { readonly user: string } | { readonly ip: string };
+
+/**
+ * Sign-in activity for queries: raw records expire by event time; hourly and daily rollups (counts by
+ * outcome, identity type, user and source IP) are kept with atomic `ADD`s; baselines per user.
+ * `itemsRead` counts every item DynamoDB returned or examined since the store was made (tests and benchmarks
+ * read it; a query's cost is the difference).
+ */
+export interface ActivityStore {
+  readonly itemsRead: number;
+  /**
+   * Stores a batch of sign-ins (idempotent on eventId). Sign-ins new to the store are added to the rollups
+   * once (a duplicate or a retried batch never counts twice) and to their user's baseline.
+   */
+  recordSignIns(signIns: readonly ClassifiedSignIn[], now: Date): Promise<RecordedSignIns>;
+  /** Activity in [from, to) from the rollups (no raw record read but the few newest). */
+  readActivity(from: Date, to: Date, now: Date): Promise<ActivitySummary>;
+  /** Raw sign-ins of one user or one IP in [from, to), newest first, through an index (never a scan). */
+  listSignInsOf(key: SignInKey, from: Date, to: Date, limit: number, now: Date): Promise<ClassifiedSignIn[]>;
+  /** When the store's record of sign-ins begins (its first sign-in, or its retention limit); null if empty. */
+  coverageStart(now: Date): Promise<Date | null>;
+  /** Counts sign-ins held back by a silence (on the silence and in the rollup of their hour). */
+  countSilenced(silenceId: string, signIns: readonly ClassifiedSignIn[]): Promise<void>;
+}
+
+export interface SilenceStore {
+  /** False when a silence with this id exists already. */
+  createSilence(silence: Silence): Promise<boolean>;
+  getSilence(id: string): Promise<Silence | null>;
+  /** Silences not ended before `since` (pending, active, and those ended since then), newest first. */
+  listSilences(since: Date): Promise<Silence[]>;
+  /**
+   * Changes a silence if it is still as read (its `updatedAt` is `expected.updatedAt`; the change sets a new
+   * one); false when someone changed it first. Used to cancel, and to record alarms disabled/enabled and the end announced.
+   */
+  updateSilence(id: string, change: Partial<Silence>, expected: Silence): Promise<boolean>;
+}
+
+/** The four CloudWatch sign-in alarms' actions (mail, SMS, the bot), switched off while a silence covers them. */
+export interface AlarmActions {
+  disable(alarmNames: readonly string[]): Promise<void>;
+  enable(alarmNames: readonly string[]): Promise<void>;
+  /** Of these alarms, the ones whose actions are disabled now. */
+  disabled(alarmNames: readonly string[]): Promise<string[]>;
+}
+
+/** CloudTrail event history, for windows older than the store (LookupEvents: 2 requests/s, 50 events a page). */
+export interface SignInHistory {
+  /**
+   * Console sign-in records of one region in [from, to), page by page (each page's raw CloudTrail records as
+   * JSON strings). `onPage` hears the page number after each page.
+   */
+  lookup(
+    region: string,
+    from: Date,
+    to: Date,
+    onPage: (page: number, records: readonly string[]) => Promise<void>,
+  ): Promise<void>;
+}
