@@ -414,3 +414,6 @@ export interface SignInHistory {
     onPage: (page: number, records: readonly string[]) => Promise<void>,
   ): Promise<void>;
 }
+
+/** The one store the bot runs on: sign-ins and alerts, activity for queries, silences. */
+export type BotStore = SignInStore & ActivityStore & SilenceStore;
