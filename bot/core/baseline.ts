@@ -1,0 +1,127 @@
+// What is unusual about a sign-in for its user: the values a baseline remembers, the severity step a
+// first-seen IP earns on a risky sign-in, and the card's words ("First sign-in from this IP for this user").
+import { UAParser } from 'ua-parser-js';
+import { SEVERITIES, type Severity } from '../../shared/severity';
+import type { BaselineFacts, SeenBefore } from './baseline-types';
+import { networkOf, normalizeIp } from './ip-range';
+import type { FirstSeenWhat } from './query';
+import type { ClassifiedSignIn } from './sign-in';
+
+/** What a baseline keeps of a sign-in; a key is absent when the sign-in does not have it. */
+export const baselineValues = (
+  signIn: Pick<ClassifiedSignIn, 'sourceIp' | 'userAgent' | 'region'>,
+): Partial<Record<FirstSeenWhat, string>> => {
+  const values: Partial<Record<FirstSeenWhat, string>> = {};
+  const ip = signIn.sourceIp === null ? null : normalizeIp(signIn.sourceIp);
+  if (ip) values.ip = ip;
+  const network = networkOf(signIn.sourceIp);
+  if (network) values.network = network;
+  // The family only ("Chrome"): a browser's version changes every few weeks and would be "new" each time.
+  const browser = signIn.userAgent ? new UAParser(signIn.userAgent).getBrowser().name : undefined;
+  if (browser) values.browser = browser;
+  if (signIn.region) values.region = signIn.region;
+  return values;
+};
+
+const stepUp = (severity: Severity): Severity =>
+  SEVERITIES[Math.max(0, SEVERITIES.indexOf(severity) - 1)] ?? severity;
+
+/**
+ * A first-seen IP on a root or no-MFA sign-in is one step more severe. Only for a user the baseline knew:
+ * on a new deployment every IP is new, and raising every root sign-in would teach people to ignore it.
+ */
+export const raiseSeverity = (
+  severity: Severity,
+  signIn: Pick<ClassifiedSignIn, 'identityType' | 'mfa'>,
+  facts: BaselineFacts | undefined,
+): Severity => {
+  const risky = signIn.identityType === 'Root' || signIn.mfa === 'no';
+  return risky && facts?.knownUser && facts.seen.ip?.first ? stepUp(severity) : severity;
+};
+
+/** The network is news only when the IP is not: a new IP in a new network is one thing, not two. */
+const newThings = (facts: BaselineFacts): FirstSeenWhat[] => {
+  const { ip, network, browser, region } = facts.seen;
+  const found: FirstSeenWhat[] = [];
+  if (ip?.first) found.push('ip');
+  if (network?.first && !ip?.first) found.push('network');
+  if (browser?.first) found.push('browser');
+  if (region?.first) found.push('region');
+  return found;
+};
+
+/** What is first for this user (for `/signins` flags); nothing for a user without history, where all is. */
+export const firstSeenOf = (facts: BaselineFacts | undefined): FirstSeenWhat[] =>
+  facts?.knownUser ? newThings(facts) : [];
+
+const NEW_WORDS: Record<FirstSeenWhat, string> = {
+  ip: 'first sign-in from this IP for this user',
+  network: 'first sign-in from this network for this user',
+  browser: 'first time with this browser',
+  region: 'first time in this region',
+};
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "2 Nov" (UTC), "2 Nov 2025" when not this year; null when unreadable. */
+const shortDate = (iso: string, now: Date): string | null => {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return null;
+  const day = `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
+  return d.getUTCFullYear() === now.getUTCFullYear() ? day : `${day} ${d.getUTCFullYear()}`;
+};
+
+const times = (n: number): string => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`);
+
+const since = (iso: string | null, now: Date): string => {
+  const date = iso === null ? null : shortDate(iso, now);
+  return date ? ` since ${date}` : '';
+};
+
+// Values are the record's (a browser name can come from the user agent): plain text, the caller escapes.
+const familiarWords = (what: FirstSeenWhat, seen: SeenBefore, now: Date): string => {
+  const where: Record<FirstSeenWhat, string> = {
+    ip: 'from this IP',
+    network: 'from this network',
+    browser: `with ${seen.value}`,
+    region: `in ${seen.value}`,
+  };
+  return `seen ${where[what]} ${times(seen.count)}${since(seen.since, now)}`;
+};
+
+/** Familiar things worth a count; the network only says something when the IP itself is new. */
+const familiarThings = (facts: BaselineFacts): FirstSeenWhat[] => {
+  const { ip, network, browser, region } = facts.seen;
+  const found: FirstSeenWhat[] = [];
+  if (ip && !ip.first) found.push('ip');
+  if (network && !network.first && (!ip || ip.first)) found.push('network');
+  if (browser && !browser.first) found.push('browser');
+  if (region && !region.first) found.push('region');
+  return found;
+};
+
+const MAX_PARTS = 3;
+
+const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * The card's line on what is unusual: new things first, then familiar ones with counts, at most three parts
+ * ("First sign-in from this IP for this user · first time with this browser · seen in us-east-1 14 times
+ * since 2 Nov"). Null when there are no facts. Plain text: the caller escapes it.
+ */
+export const baselineWords = (facts: BaselineFacts | undefined, now: Date): string | null => {
+  if (!facts) return null;
+  if (!facts.knownUser) return 'No sign-in history for this user yet (first seen now)';
+  const parts = [
+    ...newThings(facts).map((what) => NEW_WORDS[what]),
+    ...familiarThings(facts).flatMap((what) => {
+      const seen = facts.seen[what];
+      return seen ? [familiarWords(what, seen, now)] : [];
+    }),
+  ].slice(0, MAX_PARTS);
+  if (parts.length === 0) {
+    const n = facts.userSignIns;
+    return `${n} earlier sign-in${n === 1 ? '' : 's'}${since(facts.userSince, now)}`;
+  }
+  return capitalize(parts.join(' · '));
+};
