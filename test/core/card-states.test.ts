@@ -39,7 +39,7 @@ const statusOf = (m: SlackMessage): string[] => {
   return b?.type === 'section' && b.text ? b.text.text.split('\n') : [];
 };
 
-const { acknowledge, escalate } = ACTION_IDS;
+const { acknowledge, escalate, silence } = ACTION_IDS;
 
 describe('a card in each state of its life', () => {
   it('has a card for every state, in the order of the story', () => {
@@ -47,17 +47,17 @@ describe('a card in each state of its life', () => {
   });
 
   it.each<[StateKey, string, string[], string]>([
-    ['posted', 'Open', [acknowledge, escalate], '🙋 Asking the person who signed in whether it was them…'],
-    ['asked', 'Open', [acknowledge, escalate], `🙋 Asked <@${PEOPLE.owner}>`],
+    ['posted', 'Open', [acknowledge, escalate, silence], '🙋 Asking the person who signed in whether it was them…'],
+    ['asked', 'Open', [acknowledge, escalate, silence], `🙋 Asked <@${PEOPLE.owner}>`],
     [
       'confirmed',
       'Confirmed, awaiting acknowledgement',
-      [acknowledge, escalate],
+      [acknowledge, escalate, silence],
       `👍 *Confirmed* by <@${PEOPLE.owner}>`,
     ],
-    ['denied', 'Denied', [acknowledge], `🟥 *<@${PEOPLE.anaya}> says this wasn't them*`],
-    ['escalated', 'Escalated', [acknowledge], '📣 *Escalated* by signins'],
-    ['acknowledged', 'Acknowledged', [escalate], `✅ *Acknowledged* by <@${PEOPLE.alice}>`],
+    ['denied', 'Denied', [acknowledge, silence], `🟥 *<@${PEOPLE.anaya}> says this wasn't them*`],
+    ['escalated', 'Escalated', [acknowledge, silence], '📣 *Escalated* by signins'],
+    ['acknowledged', 'Acknowledged', [escalate, silence], `✅ *Acknowledged* by <@${PEOPLE.alice}>`],
     ['resolved', 'Resolved', [], '📣 *Escalated* by signins'],
   ])('%s: the header says "%s", the buttons are only those that make sense', (key, label, buttons, first) => {
     const { card } = byKey(key);

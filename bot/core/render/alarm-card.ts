@@ -3,12 +3,12 @@
 import { findHealthAlarm } from '../../../shared/health-alarms';
 import type { AlarmNotification, ClassifiedSignIn, Severity } from '../sign-in';
 import type { Block, SlackMessage } from './blocks';
-import { LIMITS, plain } from './blocks';
+import { LIMITS, mrkdwn, plain } from './blocks';
 import { accountText, alarmFactFields, atTime, field } from './card-parts';
 import { clip } from './clip';
 import { renderHealthAlarmCard } from './health-alarm-card';
 import { outcomeLabel, SEVERITY_EMOJI, SEVERITY_LABEL } from './labels';
-import { clipEscaped, clipPlain, escapeMrkdwn, safe } from './mrkdwn';
+import { clipEscaped, clipPlain, escapeMrkdwn, safe, slackDate } from './mrkdwn';
 import { sanitizeRecord } from './record-text';
 
 export interface AlarmCardContext {
@@ -16,6 +16,8 @@ export interface AlarmCardContext {
   readonly accountName: string | null;
   /** Stored sign-ins that the alarm counted, newest first. */
   readonly signIns: readonly ClassifiedSignIn[];
+  /** A silence that switched this alarm's actions (mail, SMS) off, and until when. */
+  readonly actionsSilenced?: { readonly silenceId: string; readonly until: string } | null;
 }
 
 const MAX_LISTED = 10;
@@ -80,6 +82,21 @@ const fallback = (a: AlarmNotification, ctx: AlarmCardContext): string => {
   );
 };
 
+const SILENCE_ID = /^s-[0-9a-z]{1,32}$/;
+
+/** Mail and SMS stay quiet while a silence lasts: whoever reads the card must not wait for them. */
+const actionsOff = (silenced: { readonly silenceId: string; readonly until: string }): Block => {
+  const id = SILENCE_ID.test(silenced.silenceId) ? silenced.silenceId : clipPlain(silenced.silenceId, 40);
+  return {
+    type: 'context',
+    elements: [
+      mrkdwn(
+        `🔕 Alarm actions (mail, SMS) are off until ${slackDate(silenced.until)} (silence ${escapeMrkdwn(id)})`,
+      ),
+    ],
+  };
+};
+
 /** One of the four sign-in alarms, or any other alarm routed to the bot. */
 const renderSignInAlarmCard = (a: AlarmNotification, ctx: AlarmCardContext): SlackMessage => {
   const blocks: Block[] = [
@@ -87,6 +104,7 @@ const renderSignInAlarmCard = (a: AlarmNotification, ctx: AlarmCardContext): Sla
     { type: 'section', text: plain(stateSummary(a, ctx.severity)) },
     { type: 'section', fields: [...alarmFactFields(a, ctx.accountName), field('Metric', metricText(a))] },
   ];
+  if (ctx.actionsSilenced) blocks.push(actionsOff(ctx.actionsSilenced));
   if (ctx.signIns.length > 0) blocks.push(signInList(ctx.signIns));
   else if (a.state === 'ALARM') blocks.push(NOT_ARRIVED);
   return { text: fallback(a, ctx), blocks };

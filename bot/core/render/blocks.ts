@@ -9,6 +9,8 @@ export const LIMITS = {
   contextText: 2000,
   contextElements: 10,
   blocks: 50,
+  /** Modals and the App Home tab. */
+  viewBlocks: 100,
   /** Slack truncates longer `text`; the fallback stays well below. */
   fallbackText: 3000,
 } as const;
@@ -31,6 +33,32 @@ export interface Button {
   readonly style?: 'primary' | 'danger';
 }
 
+/** A choice in a radio group or a select: `text` plain_text (≤ 75), `value` ≤ 150. */
+export interface Option {
+  readonly text: TextObject;
+  readonly value: string;
+  readonly description?: TextObject;
+}
+
+/** What an input block holds (https://api.slack.com/reference/block-kit/block-elements). */
+export type InputElement =
+  | {
+      readonly type: 'plain_text_input';
+      readonly action_id: string;
+      readonly multiline?: boolean;
+      readonly max_length?: number;
+      readonly initial_value?: string;
+      readonly placeholder?: TextObject;
+    }
+  | {
+      readonly type: 'radio_buttons' | 'static_select';
+      readonly action_id: string;
+      readonly options: readonly Option[];
+      readonly initial_option?: Option;
+    }
+  /** `initial_date_time` in Unix seconds. */
+  | { readonly type: 'datetimepicker'; readonly action_id: string; readonly initial_date_time?: number };
+
 export type Block =
   | { readonly type: 'header'; readonly text: TextObject; readonly block_id?: string }
   | {
@@ -46,18 +74,20 @@ export type Block =
       readonly block_id: string;
       readonly label: TextObject;
       readonly optional?: boolean;
-      readonly element: {
-        readonly type: 'plain_text_input';
-        readonly action_id: string;
-        readonly multiline?: boolean;
-        readonly max_length?: number;
-      };
+      readonly hint?: TextObject;
+      readonly element: InputElement;
     }
   | { readonly type: 'divider'; readonly block_id?: string };
 
 export interface SlackMessage {
   /** Plain fallback shown in notifications and by clients that cannot render blocks. */
   readonly text: string;
+  readonly blocks: readonly Block[];
+}
+
+/** The App Home tab (views.publish): at most 100 blocks. */
+export interface HomeView {
+  readonly type: 'home';
   readonly blocks: readonly Block[];
 }
 

@@ -19,6 +19,7 @@ export const ACTION_IDS = {
   ask: 'signins_ask',
   yes: 'signins_yes',
   no: 'signins_no',
+  silence: 'signins_silence',
 } as const;
 export const DENY_MODAL = 'signins_deny';
 export const DENY_NOTE = { block: 'note', action: 'note' } as const;
@@ -70,6 +71,9 @@ export const statusLines = (r: AlertResponse, facts: AlertFacts): string[] => {
   return lines;
 };
 
+/** Block Kit draws at most this many elements in one actions block (and refuses more). */
+export const MAX_BUTTONS = 5;
+
 const buttons = (alertId: string, r: AlertResponse, facts: AlertFacts): Button[] => {
   if (r.resolved) return [];
   const out: Button[] = [];
@@ -77,7 +81,9 @@ const buttons = (alertId: string, r: AlertResponse, facts: AlertFacts): Button[]
   if (!r.escalated) out.push(button(ACTION_IDS.escalate, 'Escalate', alertId, 'danger'));
   if (facts.askable && (!r.ask || r.ask.status === 'not-asked'))
     out.push(button(ACTION_IDS.ask, 'Ask them', alertId));
-  return out;
+  // Only sign-in cards have someone to ask, and only sign-ins can be silenced (askable says "a sign-in").
+  if (facts.askable) out.push(button(ACTION_IDS.silence, 'Silence', alertId));
+  return out.slice(0, MAX_BUTTONS);
 };
 
 const STATE_MARK: Record<AlertResponse['state'], string> = {

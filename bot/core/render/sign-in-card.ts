@@ -9,7 +9,7 @@ import { LIMITS, mrkdwn, plain } from './blocks';
 import { accountText, atTime, field, timeField } from './card-parts';
 import { clip } from './clip';
 import { eventInline, MFA_LABEL, outcomeLabel, SEVERITY_EMOJI, SEVERITY_LABEL } from './labels';
-import { clipEscaped, clipPlain, escapeMrkdwn, link, safe } from './mrkdwn';
+import { clipEscaped, clipPlain, escapeMrkdwn, link, safe, slackDate } from './mrkdwn';
 import { sanitizeRecord } from './record-text';
 import { nameText, type Who, whatHappened, whoOf } from './sign-in-words';
 import { describeUserAgent } from './user-agent';
@@ -17,6 +17,13 @@ import { describeUserAgent } from './user-agent';
 export interface CardContext {
   /** Configured display name of the account, when there is one. */
   readonly accountName: string | null;
+  /**
+   * What the baseline knew, in plain words the caller wrote ("First sign-in from this IP for this user · seen
+   * this browser 14 times since 2 Nov"); it may quote record values, so it is shown as plain_text.
+   */
+  readonly baseline?: string | null;
+  /** The silence that holds this sign-in back: only the CLI's dry run shows a card that says so. */
+  readonly silenced?: { readonly id: string; readonly until: string } | null;
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
@@ -100,14 +107,36 @@ const fallback = (s: ClassifiedSignIn, ctx: CardContext): string =>
     LIMITS.fallbackText,
   );
 
+const FIRST = /\bfirst\b/i;
+
+/** The baseline's line: a section when something is new (worth more than the IP itself), else a quiet context. */
+const baselineBlock = (words: string): Block => {
+  const first = FIRST.test(words);
+  const text = plain(clip(`${first ? '🆕 ' : ''}${clipPlain(words, 1000)}`, LIMITS.contextText));
+  return first ? { type: 'section', text } : { type: 'context', elements: [text] };
+};
+
+const SILENCE_ID = /^s-[0-9a-z]{1,32}$/;
+
+const silencedBlock = (silenced: { readonly id: string; readonly until: string }): Block => {
+  const id = SILENCE_ID.test(silenced.id) ? silenced.id : clipPlain(silenced.id, 40);
+  const until = slackDate(silenced.until);
+  return {
+    type: 'context',
+    elements: [mrkdwn(`🔕 Held back by silence ${escapeMrkdwn(id)} until ${until}: not posted`)],
+  };
+};
+
 export const renderSignInCard = (signIn: ClassifiedSignIn, ctx: CardContext): SlackMessage => {
   const s = sanitizeRecord(signIn);
   const c = sanitizeRecord(ctx);
   const blocks: Block[] = [
     { type: 'header', text: plain(headline(s)) },
     { type: 'section', text: plain(summary(s, c)) },
+    ...(c.baseline ? [baselineBlock(c.baseline)] : []),
     { type: 'section', fields: fields(s, c) },
     { type: 'context', elements: context(s) },
+    ...(c.silenced ? [silencedBlock(c.silenced)] : []),
   ];
   return { text: fallback(s, c), blocks };
 };
