@@ -47,7 +47,12 @@ describe('a card in each state of its life', () => {
   });
 
   it.each<[StateKey, string, string[], string]>([
-    ['posted', 'Open', [acknowledge, escalate, silence], '🙋 Asking the person who signed in whether it was them…'],
+    [
+      'posted',
+      'Open',
+      [acknowledge, escalate, silence],
+      '🙋 Asking the person who signed in whether it was them…',
+    ],
     ['asked', 'Open', [acknowledge, escalate, silence], `🙋 Asked <@${PEOPLE.owner}>`],
     [
       'confirmed',
