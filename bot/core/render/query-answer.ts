@@ -7,7 +7,7 @@ import type { Block, SlackMessage } from './blocks';
 import { LIMITS, mrkdwn, plain } from './blocks';
 import { clip } from './clip';
 import { IDENTITY_LABEL, outcomeLabel, SEVERITY_EMOJI } from './labels';
-import { clipEscaped, clipPlain, safe } from './mrkdwn';
+import { clipEscaped, clipPlain, safe, TIME_UNKNOWN } from './mrkdwn';
 import { neutralize } from './record-text';
 import { cloudTrailUrl } from './sign-in-card';
 
@@ -77,7 +77,6 @@ export const mrkdwnValue = (text: string, max: number): string =>
     .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, 'ˍ')
     .replace(/:(?=[\w+-]+:)/g, '∶');
 
-const TIME_UNKNOWN = 'time unknown';
 const msOf = (iso: string | null): number => (iso === null ? Number.NaN : Date.parse(iso));
 
 /** Slack's date token ("Today 09:20", localised for each reader) with the ISO time as its fallback. */
@@ -223,14 +222,17 @@ const latestLine = (s: ClassifiedSignIn, ctx: QueryAnswerContext, st: AnswerStyl
   );
 };
 
-/** "900 IAM user · 12 root user": identity types, most frequent first. */
-export const identityWords = (byType: ActivitySummary['byIdentityType']): string =>
+/** "900 IAM user · 12 root user": identity types, most frequent first (an unknown one as recorded, inert). */
+const identityWords = (byType: ActivitySummary['byIdentityType'], st: AnswerStyle): string =>
   Object.entries(byType)
     .filter(([, n]) => (n ?? 0) > 0)
     .sort(([, a], [, b]) => (b ?? 0) - (a ?? 0))
-    .map(
-      ([type, n]) => `${formatCount(n ?? 0)} ${IDENTITY_LABEL[type as keyof typeof IDENTITY_LABEL] ?? type}`,
-    )
+    .map(([type, n]) => {
+      const label = Object.hasOwn(IDENTITY_LABEL, type)
+        ? IDENTITY_LABEL[type as keyof typeof IDENTITY_LABEL]
+        : st.value(type, 40);
+      return `${formatCount(n ?? 0)} ${label}`;
+    })
     .join(' · ');
 
 const totalsLines = (s: ActivitySummary, st: AnswerStyle): string[] => {
@@ -239,7 +241,7 @@ const totalsLines = (s: ActivitySummary, st: AnswerStyle): string[] => {
     `${st.bold(plural(s.total, 'sign-in'))} · ${formatCount(success)} succeeded · ${formatCount(failure)} failed` +
       (other > 0 ? ` · ${formatCount(other)} other` : ''),
   ];
-  const types = identityWords(s.byIdentityType);
+  const types = identityWords(s.byIdentityType, st);
   if (types) lines.push(`By identity: ${types}`);
   if (s.noMfa > 0) lines.push(`⚠️ ${plural(s.noMfa, 'successful sign-in')} without MFA`);
   if (s.silenced > 0)
