@@ -35,7 +35,17 @@ export const ENV = {
   ackTimeoutMinutes: 'SIGNINS_ACK_TIMEOUT_MINUTES',
   /** Name of the events worker function: the ingress hands it the slow part of a click (async invoke). */
   workerFunction: 'SIGNINS_WORKER_FUNCTION',
+  /**
+   * Regions `/signins` looks back in with CloudTrail event history, comma-separated (default: us-east-1, where
+   * root and global-endpoint sign-ins are recorded, and the function's own region).
+   */
+  historyRegions: 'SIGNINS_HISTORY_REGIONS',
+  /** The longest a silence may last, in days (default 7, 1–90). */
+  maxSilenceDays: 'SIGNINS_MAX_SILENCE_DAYS',
 } as const;
+
+/** Set by Lambda (and read by the AWS SDK): the function's own region. */
+export const AWS_REGION_ENV = 'AWS_REGION';
 
 /** Keys of the JSON document stored in the Slack secret. */
 export const SLACK_SECRET_KEYS = { botToken: 'botToken', signingSecret: 'signingSecret' } as const;

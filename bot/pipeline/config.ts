@@ -1,7 +1,8 @@
 // Settings, parsed once from the environment with clear errors. Nothing else in bot/ reads process.env.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ENV, HEALTH_ENV } from '../../shared/env-keys';
+import { SIGNIN_ALARMS } from '../../shared/alarms';
+import { AWS_REGION_ENV, ENV, HEALTH_ENV } from '../../shared/env-keys';
 import { BOT_METRIC_NAMESPACE, DEFAULT_METRICS_SERVICE } from '../../shared/metrics';
 import type { Routing } from '../../shared/routing';
 import { DEFAULT_ROUTING, describeRoutingError, routingSchema } from '../../shared/routing';
@@ -39,6 +40,15 @@ export interface Config {
   readonly responders: ResponderSettings;
   /** The events worker (the ingress hands it slow work); unset locally, where work runs in process. */
   readonly workerFunction: string | undefined;
+  /** Regions CloudTrail event history is read in for windows older than the store, in order, each once. */
+  readonly historyRegions: readonly string[];
+  /** The longest a silence may last, in days. */
+  readonly maxSilenceDays: number;
+  /**
+   * The deployed names of the four sign-in alarms, in SIGNIN_ALARMS' order: `<alarmNamePrefix>-<name>` as the
+   * stack names them (infra/names.ts), or the names themselves. Only these may a silence switch off.
+   */
+  readonly signInAlarms: readonly string[];
 }
 
 export const AUTO_ASK = ['success', 'all', 'off'] as const;
@@ -96,6 +106,35 @@ const minutesSetting = (name: string, raw: string | undefined, fallbackMs: numbe
   const minutes = positiveInt(name, raw, fallbackMs / 60_000);
   if (minutes > 1440) throw new ConfigError(`${name} must be at most 1440 minutes (a day), got "${raw}"`);
   return minutes * 60_000;
+};
+
+// Where root and global-endpoint sign-ins are recorded (SIGNIN-FACTS.md §4, §9), whatever the stack's region.
+const SIGNIN_HOME_REGION = 'us-east-1';
+const REGION_CODE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+export const MAX_SILENCE_DAYS = { default: 7, min: 1, max: 90 } as const;
+
+const parseHistoryRegions = (raw: string | undefined, ownRegion: string | undefined): string[] => {
+  if (!raw) return [...new Set([SIGNIN_HOME_REGION, ...(ownRegion ? [ownRegion] : [])])];
+  const regions = raw
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  const bad = regions.find((r) => !REGION_CODE.test(r));
+  if (bad !== undefined || regions.length === 0)
+    throw new ConfigError(
+      `${ENV.historyRegions} must list AWS region codes, comma-separated (such as us-east-1,eu-west-1); "${bad ?? raw}" is not one`,
+    );
+  return [...new Set(regions)];
+};
+
+const parseMaxSilenceDays = (raw: string | undefined): number => {
+  if (raw === undefined) return MAX_SILENCE_DAYS.default;
+  const days = Number(raw);
+  if (!/^\d+$/.test(raw) || days < MAX_SILENCE_DAYS.min || days > MAX_SILENCE_DAYS.max)
+    throw new ConfigError(
+      `${ENV.maxSilenceDays} must be a whole number of days from ${MAX_SILENCE_DAYS.min} to ${MAX_SILENCE_DAYS.max}, got "${raw}"`,
+    );
+  return days;
 };
 
 export interface InstallationNames {
@@ -196,5 +235,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       },
     },
     workerFunction: get(ENV.workerFunction),
+    historyRegions: parseHistoryRegions(get(ENV.historyRegions), get(AWS_REGION_ENV)),
+    maxSilenceDays: parseMaxSilenceDays(get(ENV.maxSilenceDays)),
+    signInAlarms: SIGNIN_ALARMS.map((a) => {
+      const prefix = get(HEALTH_ENV.alarmNamePrefix);
+      return prefix ? `${prefix}-${a.name}` : a.name;
+    }),
   };
 };
