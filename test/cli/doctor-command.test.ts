@@ -22,6 +22,7 @@ import { createAwsHealthClients } from '../../bot/adapters/aws-health-probe';
 import { createSlackClient } from '../../bot/adapters/slack-client';
 import { type DoctorParts, runDoctor } from '../../bot/cli/doctor-command';
 import { main } from '../../bot/cli/main';
+import type { Silence } from '../../bot/core/silence-types';
 import { SIGNIN_ALARMS } from '../../shared/alarms';
 import { FakeSlack } from '../helpers/fake-slack';
 import { runCli } from './run-cli';
@@ -101,20 +102,21 @@ const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
   ...extra,
 });
 
-const parts = (): DoctorParts => ({
+const parts = (silences?: DoctorParts['silences']): DoctorParts => ({
   aws: createAwsHealthClients(REGION),
   slack: (token) => createSlackClient(token, { slackApiUrl: slack.url, timeoutMs: 2_000 }),
   clock: { now: () => NOW },
+  silences,
 });
 
-const doctor = async (extraEnv: NodeJS.ProcessEnv = {}, options = {}) => {
+const doctor = async (extraEnv: NodeJS.ProcessEnv = {}, options = {}, silences?: DoctorParts['silences']) => {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runDoctor(
     options,
     env(extraEnv),
     { out: (l) => out.push(l), err: (l) => err.push(l) },
-    parts(),
+    parts(silences),
   );
   return { code, out, err, text: out.join('\n') };
 };
@@ -283,6 +285,112 @@ describe('signins doctor on a broken installation', () => {
       .on(DescribeTrailsCommand)
       .rejects(Object.assign(new Error('expired'), { name: 'ExpiredTokenException' }));
     await expect(doctor()).rejects.toThrow(/^doctor: AWS refused the credentials \(ExpiredTokenException\)/);
+  });
+});
+
+describe('signins doctor on sign-in alarms whose actions are off', () => {
+  const silence = (over: Partial<Silence>): Silence => ({
+    id: 's-7f3a2c',
+    matchers: [{ field: 'principal', value: 'pentest-bot' }],
+    startsAt: '2026-11-25T08:00:00.000Z',
+    endsAt: '2026-11-25T12:00:00.000Z',
+    author: 'U0ALICE',
+    reason: 'pen test',
+    createdAt: '2026-11-25T08:00:00.000Z',
+    updatedAt: '2026-11-25T08:00:01.000Z',
+    channel: 'C0SIGNINS',
+    held: 0,
+    alarms: ['signin-console-success-iam', 'signin-console-failure-iam'],
+    alarmsDisabledAt: '2026-11-25T08:00:01.000Z',
+    ...over,
+  });
+
+  /** The four sign-in alarms as DescribeAlarms lists them, `off` with their actions disabled. */
+  const alarmsWithActionsOff = (off: readonly string[], prefix?: string) => {
+    const named = (name: string) => (prefix ? `${prefix}-${name}` : name);
+    cloudWatch.on(DescribeAlarmsCommand, { AlarmTypes: ['MetricAlarm'], NextToken: undefined }).resolves({
+      MetricAlarms: SIGNIN_ALARMS.map((a) => ({
+        AlarmName: named(a.name),
+        ActionsEnabled: !off.includes(a.name),
+      })),
+    });
+    // The existence check asks for every alarm at once (MaxRecords set); it still finds them all.
+    cloudWatch
+      .on(DescribeAlarmsCommand, { MaxRecords: 100 })
+      .resolves({ MetricAlarms: expectedAlarmNames(prefix).map((AlarmName) => ({ AlarmName })) });
+  };
+
+  it('says which alarm was left off with no silence in force, and how to switch it back on', async () => {
+    alarmsWithActionsOff(['signin-console-failure-iam']);
+    const ended = silence({ endsAt: '2026-11-25T09:30:00.000Z' });
+    const cancelled = silence({ id: 's-0cance', cancelled: { by: 'U0BOB', at: '2026-11-25T09:00:00.000Z' } });
+    const { code, out } = await doctor({}, {}, async () => [ended, cancelled]);
+    expect(out).toContain(
+      '✗ alarm signin-console-failure-iam has its actions disabled and no silence covers it — fix: ' +
+        `\`aws cloudwatch enable-alarm-actions --region ${REGION} --alarm-names signin-console-failure-iam\``,
+    );
+    expect(code).toBe(1);
+  });
+
+  it('is content while an active silence covers the alarm, and names it', async () => {
+    alarmsWithActionsOff(['signin-console-success-iam', 'signin-console-failure-iam']);
+    const asked: Date[] = [];
+    const { code, out } = await doctor({}, {}, async (since) => {
+      asked.push(since);
+      return [silence({})];
+    });
+    expect(out).toContain(
+      '✓ alarm signin-console-failure-iam has its actions off while silence s-7f3a2c lasts (until 2026-11-25T12:00:00.000Z)',
+    );
+    expect(out).toContain(
+      '✓ alarm signin-console-success-iam has its actions off while silence s-7f3a2c lasts (until 2026-11-25T12:00:00.000Z)',
+    );
+    expect(asked).toEqual([NOW]);
+    expect(code).toBe(0);
+  });
+
+  it('does not count a silence that covers other alarms, or one not started yet', async () => {
+    alarmsWithActionsOff(['signin-console-success-root']);
+    const pending = silence({
+      startsAt: '2026-11-25T11:00:00.000Z',
+      alarms: ['signin-console-success-root'],
+    });
+    const { out } = await doctor({}, {}, async () => [silence({}), pending]);
+    expect(
+      out.some((l) => l.startsWith('✗ alarm signin-console-success-root has its actions disabled')),
+    ).toBe(true);
+  });
+
+  it('reads the four prefixed sign-in alarms, and the silences only when one is off', async () => {
+    alarmsWithActionsOff([], 'prod');
+    let read = 0;
+    const { out } = await doctor({}, { prefix: 'prod' }, async () => {
+      read += 1;
+      return [];
+    });
+    expect(out).toContain("✓ the sign-in alarms' actions are on");
+    expect(read).toBe(0);
+    const asked = cloudWatch
+      .commandCalls(DescribeAlarmsCommand)
+      .map((c) => c.args[0].input)
+      .find((input) => input.MaxRecords === undefined);
+    expect(asked?.AlarmNames).toEqual(SIGNIN_ALARMS.map((a) => `prod-${a.name}`));
+    expect(out.filter((l) => l.includes('has its actions'))).toEqual([]);
+  });
+
+  it('cannot tell without the silences, and says where they come from', async () => {
+    alarmsWithActionsOff(['signin-console-failure-root']);
+    const { out } = await doctor();
+    expect(out).toContain(
+      '? alarm signin-console-failure-root has its actions disabled (could not check: no SIGNINS_TABLE to read the silences from (set it to the stack output TableName))',
+    );
+    const failed = await doctor({}, {}, async () => {
+      throw new Error('ResourceNotFoundException: Requested resource not found');
+    });
+    expect(failed.out).toContain(
+      '? alarm signin-console-failure-root has its actions disabled (could not check: the silences could not be read: ResourceNotFoundException: Requested resource not found)',
+    );
+    expect(failed.code).toBe(1);
   });
 });
 
