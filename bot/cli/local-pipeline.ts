@@ -5,14 +5,14 @@ import type { DecodedItem } from '../core/decode-input';
 import type { Config } from '../pipeline/config';
 import { type IngestDeps, type IngestResult, ingest } from '../pipeline/ingest';
 import { Responders } from '../pipeline/responders';
-import { type Escalation, type Logger, noMetrics, type SignInStore, systemClock } from '../ports';
+import { type BotStore, type Escalation, type Logger, noMetrics, systemClock } from '../ports';
 import type { Io } from './command';
 import { rejectionLine } from './read-inputs';
 import { HintingNotifier } from './slack-hints';
 
 export interface LocalPipelineParts {
   readonly config: Config;
-  readonly store: SignInStore;
+  readonly store: BotStore;
   readonly logger: Logger;
   readonly io: Io;
   /** Every card posted (or, without Slack, that would be). */

@@ -10,10 +10,12 @@ import { BackgroundJobQueue } from '../adapters/job-queues';
 import { createJsonLogger } from '../adapters/json-logger';
 import type { Config } from '../pipeline/config';
 import { loadConfig } from '../pipeline/config';
+import { HomeTab } from '../pipeline/home-tab';
 import type { IngestDeps } from '../pipeline/ingest';
 import { Responders } from '../pipeline/responders';
 import { UsageError } from './cli-error';
 import type { Command, Io } from './command';
+import { localCommands, localSilences } from './local-commands';
 import { ingestInput, localDeps } from './local-pipeline';
 import { openCliStore } from './local-store';
 import { presentCall, summaryLine } from './present';
@@ -176,22 +178,33 @@ export const runStart = async (options: StartOptions, config: Config, io: Io): P
           await jobs.drain();
         },
       });
+    const track = (work: Promise<unknown>) => {
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work)).catch(() => {});
+    };
+    const responders = new Responders({ ...deps, settings: config.responders, jobs });
+    const silences = localSilences(config, deps);
     const slack = slackToken
       ? opened.add(
-          await connectSlack(config, mode as SlackMode, slackToken, logger, io, {
-            responders: new Responders({ ...deps, settings: config.responders, jobs }),
-            notifier: deps.notifier,
+          await connectSlack(
+            config,
+            mode as SlackMode,
+            slackToken,
             logger,
-            track: (work) => {
-              inFlight.add(work);
-              void work.finally(() => inFlight.delete(work)).catch(() => {});
+            io,
+            { responders, notifier: deps.notifier, logger, track },
+            {
+              commands: localCommands(config, deps, silences, responders),
+              home: new HomeTab(deps),
+              logger,
+              track,
             },
-          }),
+          ),
           true,
         )
       : undefined;
     announce(mode, config, store.description, io);
-    if (slack) opened.add(await startLocalSweeper(deps, io));
+    if (slack) opened.add(await startLocalSweeper(deps, io, silences));
     const { feed, rejected } = createFeed(deps, mode === 'dry-run', io);
     await replayFiles(filesToReplay(options, mode), feed, stop.requested);
     if (options.watch) opened.add(await watchFolder(options.watch, feed, io), true);

@@ -7,6 +7,7 @@ import { slackErrorMeaning } from '../core/slack-errors';
 import type { Config } from '../pipeline/config';
 import type { Logger } from '../ports';
 import { createSlackApp } from '../slack/app';
+import type { CommandWiring } from '../slack/command-listeners';
 import type { ResponderWiring } from '../slack/responder-listeners';
 import { CliError } from './cli-error';
 import type { Io } from './command';
@@ -66,6 +67,7 @@ export const connectSlack = async (
   logger: Logger,
   io: Io,
   responders?: ResponderWiring,
+  commands?: CommandWiring,
 ): Promise<LocalSlack> => {
   let identity: Awaited<ReturnType<typeof fetchBotIdentity>>;
   try {
@@ -95,6 +97,7 @@ export const connectSlack = async (
     port: config.port,
     logger,
     responders,
+    commands,
   });
   await startApp(app, mode, config);
   io.err(

@@ -2,6 +2,7 @@
 // delivered again), run once at start and then every minute while `signins start` runs.
 import type { DeliveryDeps } from '../pipeline/delivery';
 import type { Responders } from '../pipeline/responders';
+import type { Silences } from '../pipeline/silences';
 import { type SweepResult, sweepPendingAlerts } from '../pipeline/sweep';
 import type { Io } from './command';
 
@@ -57,11 +58,16 @@ export const sweepLine = (r: SweepResult): string | undefined =>
 export const startLocalSweeper = (
   deps: DeliveryDeps & { readonly responders: Responders },
   io: Io,
+  silences?: Silences,
 ): Promise<SweepLoop> =>
   startSweepLoop(
     async (options) => {
-      // Reminders, timeouts and handed-over work first, as the Lambda sweeper does.
+      // Reminders, timeouts and handed-over work first, as the Lambda sweeper does; then silences' ends.
       await deps.responders.sweep(options);
+      if (silences) {
+        const s = await silences.sweep();
+        if (s.announced > 0) io.err(`signins: sweeper: ${s.announced} silence end(s) announced`);
+      }
       return sweepPendingAlerts(deps, options);
     },
     (result) => {

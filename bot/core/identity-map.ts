@@ -164,3 +164,19 @@ export const subjectOf = (signIn: SignIn, map: IdentityMap): SubjectMatch => {
   if (!name) return unmapped('the sign-in does not name the session or user');
   return bySession(signIn, map, name);
 };
+
+// ── The other way round ─────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The user keys (see `userKey` in query.ts) the map ties to a Slack user: the IAM user and session names
+ * mapped to them, and "root" when a root rule names them. Mapped by e-mail, a person is not found here (that
+ * needs Slack): a silence guardrail built on this refuses what it can tell, and says nothing of the rest.
+ */
+export const userKeysOf = (map: IdentityMap, slackUser: string): string[] => {
+  const isUser = (t: SlackTarget) => t.kind === 'user' && t.user === slackUser;
+  const names = (table: ReadonlyMap<string, SlackTarget>) =>
+    [...table].filter(([, t]) => isUser(t)).map(([key]) => key.slice(key.indexOf(':') + 1).toLowerCase());
+  const keys = [...names(map.iamUsers), ...names(map.sessions)];
+  if ([...map.root.values()].some(isUser)) keys.push('root');
+  return [...new Set(keys)];
+};

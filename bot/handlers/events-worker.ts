@@ -5,19 +5,26 @@ import { jobOf } from '../adapters/job-queues';
 import { decodeValue } from '../core/decode-input';
 import { ingest } from '../pipeline/ingest';
 import { lambdaRuntime } from '../pipeline/lambda-runtime';
+import { answerFromHistoryJob } from '../pipeline/slash-commands';
 
 export class RecordsNotStoredError extends Error {
   override readonly name = 'RecordsNotStoredError';
 }
 
 export const handler = async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
-  const { deps } = await lambdaRuntime();
+  const { deps, history } = await lambdaRuntime();
   const end = context ? Date.now() + context.getRemainingTimeInMillis() : undefined;
   const deadline = end === undefined ? undefined : end - HANDLER_SAFETY_MS.slack;
   const storeDeadline = end === undefined ? undefined : end - HANDLER_SAFETY_MS.store;
   try {
     // Slow work of a click, handed over by the ingress (an ask, a page, a redraw).
     const job = jobOf(event);
+    if (job?.kind === 'lookup') {
+      // A `/signins` window older than the store: CloudTrail event history, answered through response_url.
+      await answerFromHistoryJob(job, { ...history, clock: deps.clock, routing: deps.routing, deadline });
+      deps.logger.info('history look-back done', { user: job.user });
+      return { job: job.kind };
+    }
     if (job) {
       await deps.responders.runJob(job, deadline);
       deps.logger.info('responder job done', { ...job });

@@ -20,7 +20,7 @@ const logger = createPowertoolsLogger(
 );
 
 const init = async (): Promise<ReadyIngress> => {
-  const { config, deps, slackSecret, ingressResponders } = await lambdaRuntime();
+  const { config, deps, slackSecret, ingressResponders, ingressCommands, home } = await lambdaRuntime();
   const secret = await slackSecret();
   const identity =
     secret.botId && secret.botUserId
@@ -32,6 +32,7 @@ const init = async (): Promise<ReadyIngress> => {
             timeoutMs: 1500,
           }),
         );
+  const responders = ingressResponders();
   // The gate has verified the signature with this secret already: one check, shared with local HTTP mode.
   const receiver = new AwsLambdaReceiver({
     signingSecret: secret.signingSecret,
@@ -47,7 +48,8 @@ const init = async (): Promise<ReadyIngress> => {
     slackApiUrl: config.slackApiUrl,
     ...identity,
     logger: deps.logger,
-    responders: { responders: ingressResponders(), notifier: deps.notifier, logger: deps.logger },
+    responders: { responders, notifier: deps.notifier, logger: deps.logger },
+    commands: { commands: ingressCommands(responders), home, logger: deps.logger },
   });
   return { signingSecret: secret.signingSecret, bolt: receiver.toHandler() };
 };

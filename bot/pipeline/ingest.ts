@@ -8,20 +8,25 @@ import { findSignInAlarm } from '../../shared/alarms';
 import { SEVERITIES } from '../../shared/severity';
 import { alarmLookback, signInsBehindAlarm } from '../core/alarm-match';
 import { assertNever } from '../core/assert-never';
+import { baselineWords, raiseSeverity } from '../core/baseline';
+import type { BaselineFacts } from '../core/baseline-types';
 import { classifyAlarm, classifySignIn, classifyTrailChange } from '../core/classify';
 import type { DecodedItem } from '../core/decode-input';
 import { renderAlarmCard } from '../core/render/alarm-card';
 import type { SlackMessage } from '../core/render/blocks';
 import { renderSignInCard } from '../core/render/sign-in-card';
 import { renderTrailChangeCard } from '../core/render/trail-change-card';
-import { accountName, type Routing, routeFor } from '../core/routing';
+import { accountName, type RouteDecision, type Routing, routeFor } from '../core/routing';
 import type { AlarmNotification, ClassifiedSignIn, Severity } from '../core/sign-in';
+import { type AlertDecision, decide, silenceState } from '../core/silence';
+import type { Silence } from '../core/silence-types';
 import { type TrailChange, trailChangeAlertId } from '../core/trail-change';
-import type { AlertKind, NewAlert } from '../ports';
+import type { ActivityStore, AlertKind, NewAlert, SignInStore, SilenceStore } from '../ports';
 import { type DeliveryDeps, type DeliveryOutcome, deliverAlert } from './delivery';
 import { asDeliveryError } from './delivery-error';
 
 export interface IngestDeps extends DeliveryDeps {
+  readonly store: SignInStore & ActivityStore & SilenceStore;
   readonly routing: Routing;
   readonly defaultChannel: string;
 }
@@ -46,6 +51,8 @@ export interface IngestResult {
   duplicates: number;
   /** Stored, below the posting threshold. */
   storedOnly: number;
+  /** Stored and counted, not posted: an active silence covers them. */
+  silenced: number;
   /** Stored as pending: the sweeper posts them (Slack busy, slow or out of time). */
   deferred: number;
   /** Given up (Slack refuses them): escalated to the escalation topic. */
@@ -65,6 +72,7 @@ export const emptyIngestResult = (): IngestResult => ({
   posted: 0,
   duplicates: 0,
   storedOnly: 0,
+  silenced: 0,
   deferred: 0,
   abandoned: 0,
   skipped: 0,
@@ -81,6 +89,7 @@ export const addIngestResults = (total: IngestResult, r: IngestResult): IngestRe
   posted: total.posted + r.posted,
   duplicates: total.duplicates + r.duplicates,
   storedOnly: total.storedOnly + r.storedOnly,
+  silenced: total.silenced + r.silenced,
   deferred: total.deferred + r.deferred,
   abandoned: total.abandoned + r.abandoned,
   skipped: total.skipped + r.skipped,
@@ -98,18 +107,32 @@ interface Subject {
   readonly severity: Severity;
   readonly accountId: string | null;
   readonly position: string;
+  /** The sign-in itself, for the silences' decision. */
+  readonly signIn?: ClassifiedSignIn;
+  /** The alarm, for the silences that switch its actions off. */
+  readonly alarmName?: string;
   /** Rendered once everything is stored: an alarm card names the sign-ins stored in phase one. */
-  readonly render: () => Promise<SlackMessage>;
+  readonly render: (silences: readonly Silence[]) => Promise<SlackMessage>;
 }
 
-const signInSubject = (signIn: ClassifiedSignIn, position: string, deps: IngestDeps): Subject => ({
+const signInSubject = (
+  signIn: ClassifiedSignIn,
+  position: string,
+  deps: IngestDeps,
+  baseline: BaselineFacts | undefined,
+): Subject => ({
   alertId: `signin:${signIn.eventId}`,
   kind: 'signin',
   subjectId: signIn.eventId,
   severity: signIn.severity,
   accountId: signIn.accountId,
   position,
-  render: async () => renderSignInCard(signIn, { accountName: accountName(deps.routing, signIn.accountId) }),
+  signIn,
+  render: async () =>
+    renderSignInCard(signIn, {
+      accountName: accountName(deps.routing, signIn.accountId),
+      baseline: baselineWords(baseline, deps.clock.now()),
+    }),
 });
 
 /** The sign-ins an alarm counted, found by a query that filters before its limit. */
@@ -141,12 +164,17 @@ const alarmSubject = (alarm: AlarmNotification, position: string, deps: IngestDe
     severity,
     accountId: alarm.accountId,
     position,
-    render: async () =>
-      renderAlarmCard(alarm, {
+    alarmName: alarm.alarmName,
+    render: async (silences) => {
+      // A silence that switched this alarm's actions off: the card says mail and SMS are quiet, and until when.
+      const quieting = silences.find((s) => s.alarms.includes(alarm.alarmName));
+      return renderAlarmCard(alarm, {
         severity,
         accountName: accountName(deps.routing, alarm.accountId),
         signIns: await signInsBehind(alarm, deps),
-      }),
+        actionsSilenced: quieting ? { silenceId: quieting.id, until: quieting.endsAt } : null,
+      });
+    },
   };
 };
 
@@ -176,7 +204,7 @@ const storeItems = async (
   options: IngestOptions,
   result: IngestResult,
 ) => {
-  const signIns: Subject[] = [];
+  const classified: { signIn: ClassifiedSignIn; position: string }[] = [];
   const others: Subject[] = [];
   for (const item of items) {
     switch (item.kind) {
@@ -189,22 +217,10 @@ const storeItems = async (
         break;
       case 'signin': {
         result.signIns += 1;
-        const signIn: ClassifiedSignIn = { ...item.signIn, severity: classifySignIn(item.signIn) };
-        if (outOfTime(deps, options)) {
-          result.notStored.push({
-            id: `signin:${signIn.eventId}`,
-            error: 'out of time before it could be stored',
-          });
-          break;
-        }
-        try {
-          await deps.store.saveSignIn(signIn, deps.clock.now());
-        } catch (err) {
-          // Not kept for queries, but its card still goes out: the alert record below is small.
-          result.notStored.push({ id: `signin:${signIn.eventId}`, error: describeError(err) });
-          deps.logger.error('sign-in not stored', { eventId: signIn.eventId, error: describeError(err) });
-        }
-        signIns.push(signInSubject(signIn, item.position, deps));
+        classified.push({
+          signIn: { ...item.signIn, severity: classifySignIn(item.signIn) },
+          position: item.position,
+        });
         break;
       }
       case 'alarm':
@@ -219,7 +235,58 @@ const storeItems = async (
         assertNever(item);
     }
   }
+  const baselines = await recordSignIns(
+    classified.map((c) => c.signIn),
+    deps,
+    options,
+    result,
+  );
+  // A first-seen IP on a root or no-MFA sign-in is one step more severe (bot/core/baseline.ts).
+  const signIns = classified.map(({ signIn, position }) => {
+    const facts = baselines.get(signIn.eventId);
+    const severity = raiseSeverity(signIn.severity, signIn, facts);
+    return signInSubject({ ...signIn, severity }, position, deps, facts);
+  });
   return [...signIns, ...others];
+};
+
+/**
+ * Every sign-in of the batch stored in one go (rollups and baselines with them). A store that fails keeps
+ * nothing for queries, but the cards still go out: the alert records below are small and written one by one.
+ */
+const recordSignIns = async (
+  signIns: readonly ClassifiedSignIn[],
+  deps: IngestDeps,
+  options: IngestOptions,
+  result: IngestResult,
+): Promise<ReadonlyMap<string, BaselineFacts>> => {
+  if (signIns.length === 0) return new Map();
+  if (outOfTime(deps, options)) {
+    for (const s of signIns)
+      result.notStored.push({ id: `signin:${s.eventId}`, error: 'out of time before it could be stored' });
+    return new Map();
+  }
+  try {
+    return (await deps.store.recordSignIns(signIns, deps.clock.now())).baselines;
+  } catch (err) {
+    for (const s of signIns) result.notStored.push({ id: `signin:${s.eventId}`, error: describeError(err) });
+    deps.logger.error('sign-ins not stored', { count: signIns.length, error: describeError(err) });
+    return new Map();
+  }
+};
+
+/**
+ * The silences in force, read once per batch. When they cannot be read every card goes out: a silence that
+ * fails open costs noise, one that fails closed could hide an attack.
+ */
+const activeSilences = async (deps: IngestDeps): Promise<Silence[]> => {
+  const now = deps.clock.now();
+  try {
+    return (await deps.store.listSilences(now)).filter((s) => silenceState(s, now) === 'active');
+  } catch (err) {
+    deps.logger.error('silences not read; posting everything', { error: describeError(err) });
+    return [];
+  }
 };
 
 /** Phase one, part two: each card written as a pending alert, due now. Returns the ids to deliver. */
@@ -231,10 +298,18 @@ const createAlerts = async (
 ) => {
   const due: { alertId: string; severity: Severity }[] = [];
   const seen = new Set<string>();
+  const silences = subjects.some((s) => s.signIn || s.alarmName) ? await activeSilences(deps) : [];
+  const held = new Map<string, ClassifiedSignIn[]>();
   for (const s of subjects) {
-    const route = routeFor(deps.routing, deps.defaultChannel, s.severity, s.accountId);
+    const route = s.signIn
+      ? decide(s.signIn, silences, deps.routing, deps.defaultChannel, deps.clock.now())
+      : routeFor(deps.routing, deps.defaultChannel, s.severity, s.accountId);
     if (!route.post) {
-      result.storedOnly += 1;
+      const heldBy = silencedBy(route);
+      if (heldBy && s.signIn) {
+        result.silenced += 1;
+        held.set(heldBy.id, [...(held.get(heldBy.id) ?? []), s.signIn]);
+      } else result.storedOnly += 1;
       continue;
     }
     if (seen.has(s.alertId)) {
@@ -253,7 +328,7 @@ const createAlerts = async (
         subjectId: s.subjectId,
         severity: s.severity,
         channel: route.channel,
-        message: await s.render(),
+        message: await s.render(silences),
       };
       await deps.store.createAlert(alert, deps.clock.now());
       due.push({ alertId: s.alertId, severity: s.severity });
@@ -266,8 +341,23 @@ const createAlerts = async (
       });
     }
   }
+  await countHeld(held, deps);
   // Most severe first: with little time left, the root card goes before the medium ones.
   return due.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+};
+
+const silencedBy = (decision: AlertDecision | RouteDecision): Silence | null =>
+  !decision.post && 'why' in decision && decision.why === 'silenced' ? decision.silence : null;
+
+/** Each silence's count of what it held back; a failure costs the count, never a sign-in. */
+const countHeld = async (held: ReadonlyMap<string, ClassifiedSignIn[]>, deps: IngestDeps): Promise<void> => {
+  for (const [silenceId, signIns] of held) {
+    try {
+      await deps.store.countSilenced(silenceId, signIns);
+    } catch (err) {
+      deps.logger.warn('silenced sign-ins not counted', { silenceId, error: describeError(err) });
+    }
+  }
 };
 
 const count = (outcome: DeliveryOutcome, result: IngestResult): void => {

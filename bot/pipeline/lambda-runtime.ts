@@ -2,14 +2,19 @@
 // token is read when a post needs it, not at start: sign-ins that arrive before the secret is set are
 // stored and kept pending, and posted once it is.
 
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ENV } from '../../shared/env-keys';
+import { CloudTrailHistory } from '../adapters/cloudtrail-history';
+import { CloudWatchAlarmActions } from '../adapters/cloudwatch-alarm-actions';
 import { AWS_CALL_SETTINGS, createDynamoClient } from '../adapters/dynamodb-client';
 import { DynamoSignInStore } from '../adapters/dynamodb-store';
 import { LambdaJobQueue } from '../adapters/job-queues';
 import { createPowertoolsLogger, createPowertoolsMetrics } from '../adapters/powertools';
+import { responseUrlPoster } from '../adapters/response-url';
 import { SlackNotifier, type TokenSource } from '../adapters/slack-notifier';
 import { cachedSlackSecret, type SlackSecret } from '../adapters/slack-secret';
 import { loggingEscalator, SnsEscalator } from '../adapters/sns-escalator';
@@ -17,8 +22,14 @@ import { type Memoised, memoPromise } from '../core/memo-promise';
 import { systemClock } from '../ports';
 import { type Config, ConfigError, loadConfig } from './config';
 import { DeliveryError } from './delivery-error';
+import { HomeTab } from './home-tab';
 import type { IngestDeps } from './ingest';
+import type { HistoryDeps } from './queries';
+import { Queries } from './queries';
 import { Responders } from './responders';
+import { alarmNameFor } from './silence-wiring';
+import { Silences } from './silences';
+import { type Respond, SlashCommands } from './slash-commands';
 
 export interface LambdaRuntime {
   readonly config: Config;
@@ -26,6 +37,13 @@ export interface LambdaRuntime {
   readonly deps: IngestDeps & { readonly responders: Responders };
   /** The ingress's: slow responder work is handed to the worker (async invoke). */
   readonly ingressResponders: () => Responders;
+  /** The sweeper's and the worker's: silences start and end here (alarm actions, announcements). */
+  readonly silences: Silences;
+  /** The ingress's: `/signins`, the Silence modal; look-backs go to the worker. */
+  readonly ingressCommands: (responders: Responders) => SlashCommands;
+  readonly home: HomeTab;
+  /** The worker's: CloudTrail look-backs answered through response_url. */
+  readonly history: HistoryDeps & { readonly respond: Respond };
   readonly slackSecret: () => Promise<SlackSecret>;
 }
 
@@ -76,9 +94,44 @@ const build = async (): Promise<LambdaRuntime> => {
     settings: config.responders,
   };
   const workerFunction = config.workerFunction;
+  const silences = new Silences({
+    store,
+    notifier: base.notifier,
+    clock: systemClock,
+    logger,
+    identityMap: config.responders.identityMap,
+    maxSilenceMs: config.maxSilenceDays * 86_400_000,
+    alarmActions: new CloudWatchAlarmActions(new CloudWatchClient(AWS_CALL_SETTINGS)),
+    alarmName: alarmNameFor(config.installation.alarmNamePrefix),
+    defaultChannel: config.channel,
+  });
+  const queries = new Queries({ store, clock: systemClock, routing: config.routing, logger });
+  const lookups = workerFunction
+    ? new LambdaJobQueue(new LambdaClient(AWS_CALL_SETTINGS), workerFunction)
+    : null;
   return {
     config,
     slackSecret,
+    silences,
+    home: new HomeTab({ store, clock: systemClock, logger, routing: config.routing }),
+    history: {
+      history: new CloudTrailHistory((region) => new CloudTrailClient({ ...AWS_CALL_SETTINGS, region })),
+      regions: config.historyRegions,
+      logger,
+      respond: responseUrlPoster({ slackApiUrl: config.slackApiUrl, timeoutMs: config.slackTimeoutMs }),
+    },
+    ingressCommands: (responders) =>
+      new SlashCommands({
+        queries,
+        silences,
+        store,
+        notifier: base.notifier,
+        clock: systemClock,
+        logger,
+        routing: config.routing,
+        isResponder: (channel, user, deadline) => responders.isResponder(channel, user, deadline),
+        lookups,
+      }),
     deps: { ...base, responders: new Responders(base) },
     ingressResponders: () => {
       if (!workerFunction) {

@@ -361,7 +361,8 @@ export class Responders {
     return value;
   }
 
-  private async isResponder(channel: string, user: string, deadline: number): Promise<boolean> {
+  /** Whether `user` may act on alerts in `channel`: the configured responders, or the channel's members. */
+  async isResponder(channel: string, user: string, deadline: number): Promise<boolean> {
     const allowed = this.deps.settings.allowed;
     if (allowed === null)
       return this.cached(`channel:${channel}:${user}`, () =>

@@ -4,6 +4,7 @@ import { App, type AppOptions, LogLevel, type Receiver } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import { slackClientOptions } from '../adapters/slack-client';
 import type { Logger } from '../ports';
+import { type CommandWiring, registerCommandListeners } from './command-listeners';
 import {
   LISTENER_BUDGET_MS,
   type ResponderWiring,
@@ -27,6 +28,8 @@ export interface SlackAppOptions {
   readonly logger: Logger;
   /** The responder loop's listeners (buttons, the modal, /signins); without it only the error handler is set. */
   readonly responders?: ResponderWiring;
+  /** `/signins`, the Silence button and modal, App Home. */
+  readonly commands?: CommandWiring;
 }
 
 /** Who clicked and where, from whatever request failed: the user is told, in that channel. */
@@ -84,5 +87,6 @@ export const createSlackApp = (options: SlackAppOptions): App => {
       );
   });
   if (options.responders) registerResponderListeners(app, options.responders);
+  if (options.commands) registerCommandListeners(app, options.commands);
   return app;
 };

@@ -1,5 +1,5 @@
 // The listeners of the responder loop, one per Slack surface: buttons on cards and DMs (block_actions), the
-// "No, it wasn't me" modal (view_submission), and /signins (commands, answered with what it does today).
+// "No, it wasn't me" modal (view_submission). /signins and the Silence button are command-listeners.ts's.
 // Each answers inside Slack's 3 s: the conditional write, the redraw and the reply happen here, anything
 // slower goes to the job queue (bot/pipeline/responders.ts). A refusal is told only to the person who clicked.
 import type {
@@ -76,7 +76,8 @@ export const replyTo = async (
 
 export const registerResponderListeners = (app: App, wiring: ResponderWiring): void => {
   app.action<BlockAction<ButtonAction>>(
-    { type: 'block_actions', action_id: /^signins_/ },
+    // The Silence button opens its own modal (command-listeners.ts).
+    { type: 'block_actions', action_id: /^signins_(?!silence$)/ },
     tracked<SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs>(
       wiring,
       async ({ ack, body, action, client, context }) => {
@@ -162,14 +163,4 @@ export const registerResponderListeners = (app: App, wiring: ResponderWiring): v
       },
     ),
   );
-
-  app.command('/signins', async ({ ack }) => {
-    await ack({
-      response_type: 'ephemeral',
-      text:
-        'signins posts a card for each AWS console sign-in. On a card: *Acknowledge* takes it, *Escalate* pages the ' +
-        'escalation topic and on-call, *Ask them* asks the person who signed in whether it was them. ' +
-        'Queries (`/signins last 24h`) and silences are not available in this version yet.',
-    });
-  });
 };

@@ -4,12 +4,12 @@ import { createJsonLogger } from '../../bot/adapters/json-logger';
 import { SlackNotifier } from '../../bot/adapters/slack-notifier';
 import { DEFAULT_ROUTING } from '../../bot/core/routing';
 import type { IngestDeps } from '../../bot/pipeline/ingest';
-import type { Clock, Escalation, SignInStore } from '../../bot/ports';
+import type { BotStore, Clock, Escalation } from '../../bot/ports';
 import type { BotMetricName } from '../../shared/metrics';
 import type { FakeSlack } from './fake-slack';
 
 export interface TestDepsOptions {
-  readonly store: SignInStore;
+  readonly store: BotStore;
   readonly slack: FakeSlack;
   readonly clock: Clock;
   /** The Web API client's timeout: a fake answer slower than this is an unknown outcome. */

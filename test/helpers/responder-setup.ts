@@ -7,7 +7,7 @@ import { decodeValue } from '../../bot/core/decode-input';
 import type { ResponderSettings } from '../../bot/pipeline/config';
 import { ingest } from '../../bot/pipeline/ingest';
 import { Responders } from '../../bot/pipeline/responders';
-import type { Clock, Escalation, Notifier, SignInStore } from '../../bot/ports';
+import type { BotStore, Clock, Escalation, Notifier } from '../../bot/ports';
 import type { FakeSlack } from './fake-slack';
 import { recordFrom } from './fixtures';
 import { testPipeline } from './pipeline-deps';
@@ -17,7 +17,7 @@ export interface ResponderSetupOptions {
   readonly slack: FakeSlack;
   readonly clock: Clock;
   readonly settings: ResponderSettings;
-  readonly wrapStore?: (store: SignInStore) => SignInStore;
+  readonly wrapStore?: (store: BotStore) => BotStore;
   readonly wrapNotifier?: (notifier: Notifier) => Notifier;
   /** Replaces the recording escalator (to make pages fail, say). */
   readonly escalate?: (e: Escalation) => Promise<void>;

@@ -2,7 +2,7 @@ import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../bot/adapters/emb
 import { parseIdentityMap } from '../../bot/core/identity-map';
 import { DEFAULT_POLICY } from '../../bot/core/response';
 import type { ResponderSettings } from '../../bot/pipeline/config';
-import type { Notifier, SignInStore } from '../../bot/ports';
+import type { BotStore, Notifier } from '../../bot/ports';
 import { FakeSlack } from '../helpers/fake-slack';
 import { postCard, type ResponderTestDeps, responderSetup } from '../helpers/responder-setup';
 
@@ -36,7 +36,7 @@ const settings: ResponderSettings = {
   policy: DEFAULT_POLICY,
 };
 
-const setup = (wrapStore?: (s: SignInStore) => SignInStore, wrapNotifier?: (n: Notifier) => Notifier) =>
+const setup = (wrapStore?: (s: BotStore) => BotStore, wrapNotifier?: (n: Notifier) => Notifier) =>
   responderSetup({ dynamo, slack, clock, settings, wrapStore, wrapNotifier });
 
 const post = (deps: ResponderTestDeps, eventID: string) => postCard(deps, slack, CHANNEL, ROOT, eventID);

@@ -193,7 +193,7 @@ describe('responders on Lambda', () => {
         text: expect.stringContaining(`already acknowledged by <@${winner}>`),
       }),
     ]);
-    expect(buttonsOf(ts)).toEqual([ACTION_IDS.escalate]);
+    expect(buttonsOf(ts)).toEqual([ACTION_IDS.escalate, ACTION_IDS.silence]);
   });
 
   it('refuses a user who is not a responder, and the person the alert is about, each with a reason', async () => {
