@@ -2,7 +2,6 @@
 // token is read when a post needs it, not at start: sign-ins that arrive before the secret is set are
 // stored and kept pending, and posted once it is.
 
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -101,7 +100,9 @@ const build = async (): Promise<LambdaRuntime> => {
     logger,
     identityMap: config.responders.identityMap,
     maxSilenceMs: config.maxSilenceDays * 86_400_000,
-    alarmActions: new CloudWatchAlarmActions(new CloudWatchClient(AWS_CALL_SETTINGS)),
+    alarmActions: new CloudWatchAlarmActions(new CloudWatchClient(AWS_CALL_SETTINGS), {
+      alarmNames: config.signInAlarms,
+    }),
     alarmName: alarmNameFor(config.installation.alarmNamePrefix),
     defaultChannel: config.channel,
   });
@@ -115,7 +116,7 @@ const build = async (): Promise<LambdaRuntime> => {
     silences,
     home: new HomeTab({ store, clock: systemClock, logger, routing: config.routing }),
     history: {
-      history: new CloudTrailHistory((region) => new CloudTrailClient({ ...AWS_CALL_SETTINGS, region })),
+      history: new CloudTrailHistory(),
       regions: config.historyRegions,
       logger,
       respond: responseUrlPoster({ slackApiUrl: config.slackApiUrl, timeoutMs: config.slackTimeoutMs }),

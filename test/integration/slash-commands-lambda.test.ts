@@ -2,6 +2,8 @@
 // fake Slack); HMAC-signed slash commands, button clicks and modal submissions go through the ingress's gate
 // and Bolt's real AwsLambdaReceiver; the sweeper ends silences. CloudWatch (alarm actions) is
 // aws-sdk-client-mock: there is no local CloudWatch.
+
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
   CloudWatchClient,
   DescribeAlarmsCommand,
@@ -33,6 +35,8 @@ let sweeper: typeof SweeperHandler;
 let store: DynamoSignInStore;
 const lambda = mockClient(LambdaClient);
 const cloudwatch = mockClient(CloudWatchClient);
+const cloudtrail = mockClient(CloudTrailClient);
+let handedOver: unknown[] = [];
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -55,25 +59,31 @@ beforeAll(async () => {
 afterAll(async () => {
   lambda.restore();
   cloudwatch.restore();
+  cloudtrail.restore();
   await env.close();
 });
 beforeEach(() => {
   env.slack.reset();
   lambda.reset();
-  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+  handedOver = [];
+  lambda.on(InvokeCommand).callsFake((input: { Payload: Uint8Array }) => {
+    handedOver.push(JSON.parse(new TextDecoder().decode(input.Payload)));
+    return { StatusCode: 202 };
+  });
+  cloudtrail.reset();
   cloudwatch.reset();
   cloudwatch.on(DisableAlarmActionsCommand).resolves({});
   cloudwatch.on(EnableAlarmActionsCommand).resolves({});
   cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
 });
 
-const functionUrlEvent = (body: string) => ({
+const functionUrlEvent = (body: string, contentType = 'application/x-www-form-urlencoded') => ({
   version: '2.0',
   routeKey: '$default',
   rawPath: '/slack/events',
   rawQueryString: '',
   headers: {
-    'content-type': 'application/x-www-form-urlencoded',
+    'content-type': contentType,
     ...slackSignatureHeaders(body, SIGNING_SECRET),
   },
   requestContext: { http: { method: 'POST', path: '/slack/events' } },
@@ -276,5 +286,59 @@ describe('/signins and silences on Lambda', () => {
       ['test', 'vpn', 'me', 'long'].includes(s.reason),
     );
     expect(made).toEqual([]);
+  });
+
+  it('answers a window older than the store from CloudTrail in the worker, through response_url, with progress', async () => {
+    const page = (ids: string[], next?: string) => ({
+      Events: ids.map((id, i) => ({
+        EventId: id,
+        CloudTrailEvent: JSON.stringify(
+          recordFrom(i % 2 ? ANAYA_FAILED : ANAYA, { eventID: id, eventTime: minutesAgo(10 * 24 * 60 + i) }),
+        ),
+      })),
+      ...(next ? { NextToken: next } : {}),
+    });
+    cloudtrail
+      .on(LookupEventsCommand)
+      .resolvesOnce(page(['h-1', 'h-2'], 'p2'))
+      .resolvesOnce(page(['h-3']))
+      .resolves(page([]));
+    const { answer, all, ms } = await slash('last 30d user anaya');
+    expect(ms).toBeLessThan(3000);
+    expect(answer.response_type).toBe('ephemeral');
+    expect(all).toMatch(/Looking back 30 days/);
+    // The ingress handed the look-back to the worker; the worker answers through the command's response_url.
+    expect(handedOver).toHaveLength(1);
+    await worker(handedOver[0]);
+    const lookups = cloudtrail.commandCalls(LookupEventsCommand).map((c) => c.args[0].input);
+    expect(lookups[0]?.LookupAttributes).toEqual([
+      { AttributeKey: 'EventSource', AttributeValue: 'signin.amazonaws.com' },
+    ]);
+    const answers = env.slack.calls.filter((c) => c.method.startsWith('response/'));
+    const final = answers.at(-1)?.args as { text?: string; blocks?: unknown[]; replace_original?: boolean };
+    expect(JSON.stringify(final.blocks)).toMatch(/3 sign-ins/);
+    expect(JSON.stringify(final.blocks)).toContain('CloudTrail');
+    expect(final.replace_original).toBe(true);
+  });
+
+  it('publishes the App Home tab with silences and the last 24 hours', async () => {
+    await slash('silence user zoe type nonroot for 4h because onboarding week');
+    // Events come as JSON, not as a form.
+    const body = JSON.stringify({
+      token: 'legacy',
+      team_id: 'T0FAKE',
+      api_app_id: 'A0SIGNINS',
+      type: 'event_callback',
+      event_id: 'Ev0HOME',
+      event_time: Math.floor(Date.now() / 1000),
+      event: { type: 'app_home_opened', user: 'U0ALICE', channel: 'D0HOME', tab: 'home', event_ts: '1.1' },
+    });
+    const res = (await ingress(functionUrlEvent(body, 'application/json'), {})) as { statusCode: number };
+    expect(res.statusCode).toBe(200);
+    const published = env.slack.calls.find((c) => c.method === 'views.publish');
+    expect(published?.args.user_id).toBe('U0ALICE');
+    const view = JSON.stringify(published?.args.view);
+    expect(view).toContain('onboarding week');
+    expect(view).toMatch(/sign-in/);
   });
 });
