@@ -41,6 +41,7 @@ export const localCommands = (
     clock: deps.clock,
     logger: deps.logger,
     routing: config.routing,
+    alertChannel: config.channel,
     isResponder: (channel, user, deadline) => responders.isResponder(channel, user, deadline),
     lookups: null,
   });

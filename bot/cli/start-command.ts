@@ -195,7 +195,10 @@ export const runStart = async (options: StartOptions, config: Config, io: Io): P
             { responders, notifier: deps.notifier, logger, track },
             {
               commands: localCommands(config, deps, silences, responders),
-              home: new HomeTab(deps),
+              home: new HomeTab({
+                ...deps,
+                isResponder: (user) => responders.isResponder(config.channel, user, Date.now() + 2_000),
+              }),
               logger,
               track,
             },

@@ -49,7 +49,7 @@ const init = async (): Promise<ReadyIngress> => {
     ...identity,
     logger: deps.logger,
     responders: { responders, notifier: deps.notifier, logger: deps.logger },
-    commands: { commands: ingressCommands(responders), home, logger: deps.logger },
+    commands: { commands: ingressCommands(responders), home: home(responders), logger: deps.logger },
   });
   return { signingSecret: secret.signingSecret, bolt: receiver.toHandler() };
 };

@@ -10,6 +10,8 @@ export interface HomeTabDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly routing: Routing;
+  /** Who may see it: alerts, silences and activity are for responders (the alerts' channel may be private). */
+  readonly isResponder: (user: string) => Promise<boolean>;
 }
 
 /** Alerts shown at most (each is one read). */
@@ -17,11 +19,25 @@ const OPEN_ALERTS = 15;
 /** Alerts with responder work due within this horizon count as waiting on people. */
 const WAITING_HORIZON_MS = 7 * 86_400_000;
 
+const NOT_A_RESPONDER: ReturnType<typeof renderHome> = {
+  type: 'home',
+  blocks: [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: 'signins shows AWS console sign-ins, open alerts and silences here to its responders. Ask whoever runs signins to add you.',
+      },
+    },
+  ],
+};
+
 export class HomeTab {
   constructor(private readonly deps: HomeTabDeps) {}
 
   async view(user: string): Promise<ReturnType<typeof renderHome>> {
     const now = this.deps.clock.now();
+    if (!(await this.deps.isResponder(user).catch(() => false))) return NOT_A_RESPONDER;
     const [openAlerts, silences, summary] = await Promise.all([
       this.openAlerts(now),
       this.deps.store.listSilences(now).catch((err) => this.failed('silences', err, [])),

@@ -109,6 +109,7 @@ interface Subject {
   readonly position: string;
   /** The sign-in itself, for the silences' decision. */
   readonly signIn?: ClassifiedSignIn;
+  readonly isNew?: boolean;
   /** The alarm, for the silences that switch its actions off. */
   readonly alarmName?: string;
   /** Rendered once everything is stored: an alarm card names the sign-ins stored in phase one. */
@@ -120,6 +121,8 @@ const signInSubject = (
   position: string,
   deps: IngestDeps,
   baseline: BaselineFacts | undefined,
+  /** New to the store (not a redelivery): only then is a held-back sign-in counted again. */
+  isNew: boolean,
 ): Subject => ({
   alertId: `signin:${signIn.eventId}`,
   kind: 'signin',
@@ -128,6 +131,7 @@ const signInSubject = (
   accountId: signIn.accountId,
   position,
   signIn,
+  isNew,
   render: async () =>
     renderSignInCard(signIn, {
       accountName: accountName(deps.routing, signIn.accountId),
@@ -235,7 +239,7 @@ const storeItems = async (
         assertNever(item);
     }
   }
-  const baselines = await recordSignIns(
+  const { baselines, added } = await recordSignIns(
     classified.map((c) => c.signIn),
     deps,
     options,
@@ -245,7 +249,7 @@ const storeItems = async (
   const signIns = classified.map(({ signIn, position }) => {
     const facts = baselines.get(signIn.eventId);
     const severity = raiseSeverity(signIn.severity, signIn, facts);
-    return signInSubject({ ...signIn, severity }, position, deps, facts);
+    return signInSubject({ ...signIn, severity }, position, deps, facts, added?.has(signIn.eventId) ?? true);
   });
   return [...signIns, ...others];
 };
@@ -259,19 +263,20 @@ const recordSignIns = async (
   deps: IngestDeps,
   options: IngestOptions,
   result: IngestResult,
-): Promise<ReadonlyMap<string, BaselineFacts>> => {
-  if (signIns.length === 0) return new Map();
+): Promise<{ baselines: ReadonlyMap<string, BaselineFacts>; added: ReadonlySet<string> | null }> => {
+  const none = { baselines: new Map<string, BaselineFacts>(), added: null };
+  if (signIns.length === 0) return none;
   if (outOfTime(deps, options)) {
     for (const s of signIns)
       result.notStored.push({ id: `signin:${s.eventId}`, error: 'out of time before it could be stored' });
-    return new Map();
+    return none;
   }
   try {
-    return (await deps.store.recordSignIns(signIns, deps.clock.now())).baselines;
+    return await deps.store.recordSignIns(signIns, deps.clock.now());
   } catch (err) {
     for (const s of signIns) result.notStored.push({ id: `signin:${s.eventId}`, error: describeError(err) });
     deps.logger.error('sign-ins not stored', { count: signIns.length, error: describeError(err) });
-    return new Map();
+    return none;
   }
 };
 
@@ -301,13 +306,18 @@ const createAlerts = async (
   const silences = subjects.some((s) => s.signIn || s.alarmName) ? await activeSilences(deps) : [];
   const held = new Map<string, ClassifiedSignIn[]>();
   for (const s of subjects) {
+    // A silence holds back what happened while it was in force (event time), and only while it still is: a
+    // late or replayed sign-in from before it started is posted.
     const route = s.signIn
-      ? decide(s.signIn, silences, deps.routing, deps.defaultChannel, deps.clock.now())
+      ? decide(s.signIn, silences, deps.routing, deps.defaultChannel, eventTime(s.signIn, deps.clock.now()))
       : routeFor(deps.routing, deps.defaultChannel, s.severity, s.accountId);
     if (!route.post) {
       const heldBy = silencedBy(route);
       if (heldBy && s.signIn) {
         result.silenced += 1;
+        // Counted once: a redelivered sign-in (or one twice in a batch) was counted the first time.
+        if (!s.isNew || seen.has(s.alertId)) continue;
+        seen.add(s.alertId);
         held.set(heldBy.id, [...(held.get(heldBy.id) ?? []), s.signIn]);
       } else result.storedOnly += 1;
       continue;
@@ -344,6 +354,11 @@ const createAlerts = async (
   await countHeld(held, deps);
   // Most severe first: with little time left, the root card goes before the medium ones.
   return due.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+};
+
+const eventTime = (signIn: ClassifiedSignIn, now: Date): Date => {
+  const t = signIn.time ? Date.parse(signIn.time) : Number.NaN;
+  return Number.isFinite(t) && t <= now.getTime() ? new Date(t) : now;
 };
 
 const silencedBy = (decision: AlertDecision | RouteDecision): Silence | null =>

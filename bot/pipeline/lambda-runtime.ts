@@ -40,7 +40,7 @@ export interface LambdaRuntime {
   readonly silences: Silences;
   /** The ingress's: `/signins`, the Silence modal; look-backs go to the worker. */
   readonly ingressCommands: (responders: Responders) => SlashCommands;
-  readonly home: HomeTab;
+  readonly home: (responders: Responders) => HomeTab;
   /** The worker's: CloudTrail look-backs answered through response_url. */
   readonly history: HistoryDeps & { readonly respond: Respond };
   readonly slackSecret: () => Promise<SlackSecret>;
@@ -114,7 +114,14 @@ const build = async (): Promise<LambdaRuntime> => {
     config,
     slackSecret,
     silences,
-    home: new HomeTab({ store, clock: systemClock, logger, routing: config.routing }),
+    home: (responders) =>
+      new HomeTab({
+        store,
+        clock: systemClock,
+        logger,
+        routing: config.routing,
+        isResponder: (user) => responders.isResponder(config.channel, user, Date.now() + 2_000),
+      }),
     history: {
       history: new CloudTrailHistory(),
       regions: config.historyRegions,
@@ -130,6 +137,7 @@ const build = async (): Promise<LambdaRuntime> => {
         clock: systemClock,
         logger,
         routing: config.routing,
+        alertChannel: config.channel,
         isResponder: (channel, user, deadline) => responders.isResponder(channel, user, deadline),
         lookups,
       }),

@@ -45,14 +45,16 @@ export class Silences {
   }
 
   /**
-   * Makes a silence after the guardrails, announces it in its channel, and switches off the alarms it covers
-   * when it starts now. `isResponder` is the caller's check (Slack: the responders list or the channel).
+   * Makes a silence after the guardrails and announces it in its channel. The alarms it covers are switched
+   * off by the sweeper's next run (within a minute): CloudWatch's calls do not fit in Slack's 3 s, and one
+   * place that switches alarms cannot race with another.
    */
   async create(
     draft: SilenceDraft,
     author: string,
     channel: string | null,
     isResponder: boolean,
+    deadline?: number,
   ): Promise<SilenceResult> {
     const now = this.now;
     const check = checkSilence(draft, {
@@ -82,9 +84,8 @@ export class Silences {
       if (await this.deps.store.createSilence(candidate)) silence = candidate;
     }
     if (!silence) throw new Error('could not find a free silence id after 5 tries');
-    const started = await this.switchAlarms(silence);
-    const announced = await this.announce(started, 'created');
-    return { ok: true, silence: started, announced };
+    const announced = await this.announce(silence, 'created', deadline);
+    return { ok: true, silence, announced };
   }
 
   async list(): Promise<Silence[]> {
@@ -92,14 +93,8 @@ export class Silences {
     return this.deps.store.listSilences(new Date(this.now.getTime() - 86_400_000));
   }
 
-  /** Silences in force now (for the worker's decision). */
-  async active(): Promise<Silence[]> {
-    const now = this.now;
-    return (await this.deps.store.listSilences(now)).filter((s) => silenceState(s, now) === 'active');
-  }
-
-  /** Ends a silence now. Only responders may; the end is announced and its alarms switched back on. */
-  async cancel(id: string, by: string, isResponder: boolean): Promise<SilenceResult> {
+  /** Ends a silence now. Only responders may; the end is announced; the sweeper switches its alarms back on. */
+  async cancel(id: string, by: string, isResponder: boolean, deadline?: number): Promise<SilenceResult> {
     if (!isResponder) return { ok: false, problems: ['Only responders may end a silence.'] };
     for (let attempt = 0; attempt < 3; attempt++) {
       const silence = await this.deps.store.getSilence(id);
@@ -107,95 +102,119 @@ export class Silences {
         return { ok: false, problems: [`There is no silence ${id}: \`/signins silences\` lists them.`] };
       if (silenceState(silence, this.now) === 'expired')
         return { ok: false, problems: [`Silence ${id} has already ended.`] };
-      const nowIso = this.now.toISOString();
-      const cancelled: Silence = { ...silence, cancelled: { by, at: nowIso }, updatedAt: nowIso };
-      if (!(await this.deps.store.updateSilence(id, { cancelled: cancelled.cancelled }, silence))) continue;
-      const done = await this.switchAlarms(cancelled);
-      const announced = await this.announce(done, 'cancelled');
+      const cancelled = { by, at: this.now.toISOString() };
+      // The end is announced here, once: the sweeper's end announcement is claimed in the same write.
+      if (!(await this.deps.store.updateSilence(id, { cancelled, endAnnouncedAt: cancelled.at }, silence)))
+        continue;
+      const done = (await this.deps.store.getSilence(id)) ?? { ...silence, cancelled };
+      const announced = await this.announce(done, 'cancelled', deadline);
       return { ok: true, silence: done, announced };
     }
     return { ok: false, problems: [`Silence ${id} kept changing while it was being ended: try again.`] };
   }
 
   /**
-   * The sweeper's part: alarms switched off for silences that started, back on for those that ended, and each
-   * end announced once. One silence's failure never stops the others.
+   * The sweeper's part: the four alarms' actions brought in line with the silences (off while an active
+   * silence covers them, on otherwise), and each end announced once. One failure never stops the rest.
    */
   async sweep(): Promise<{ switched: number; announced: number; errors: number }> {
     const result = { switched: 0, announced: 0, errors: 0 };
-    const silences = await this.deps.store.listSilences(new Date(this.now.getTime() - 86_400_000));
+    const now = this.now;
+    const silences = await this.deps.store.listSilences(new Date(now.getTime() - 86_400_000));
+    try {
+      result.switched = await this.reconcileAlarms(silences, now);
+    } catch (err) {
+      result.errors += 1;
+      this.deps.logger.error('alarm actions not switched', { error: (err as Error).message });
+    }
     for (const silence of silences) {
+      if (silenceState(silence, now) !== 'expired' || silence.endAnnouncedAt) continue;
       try {
-        const before = silence.updatedAt;
-        const switched = await this.switchAlarms(silence);
-        if (switched.updatedAt !== before) result.switched += 1;
-        const state = silenceState(switched, this.now);
-        if (state === 'expired' && !switched.endAnnouncedAt) {
-          if (await this.announce(switched, switched.cancelled ? 'cancelled' : 'ended'))
-            result.announced += 1;
-        }
+        if (await this.announceEnd(silence)) result.announced += 1;
       } catch (err) {
         result.errors += 1;
-        this.deps.logger.error('silence sweep failed', { id: silence.id, error: (err as Error).message });
+        this.deps.logger.error('silence end not announced', {
+          id: silence.id,
+          error: (err as Error).message,
+        });
       }
     }
     return result;
   }
 
   /**
-   * Brings the alarms a silence covers in line with its state: off while active, on once it has ended
-   * (unless another active silence still covers them). Records what it did on the silence.
+   * Off while an active silence covers an alarm, on again once none does. Reads the alarms' state each run
+   * (one DescribeAlarms), so that a switch that failed, or raced with an unsilence, is put right a minute later.
+   * Only alarms some recent silence names are touched: an alarm someone switched off by hand is theirs
+   * (`signins doctor` reports it).
    */
-  private async switchAlarms(silence: Silence): Promise<Silence> {
+  private async reconcileAlarms(silences: readonly Silence[], now: Date): Promise<number> {
     const actions = this.deps.alarmActions;
-    if (!actions || silence.alarms.length === 0) return silence;
-    const now = this.now;
-    const state = silenceState(silence, now);
-    if (state === 'active' && !silence.alarmsDisabledAt) {
-      await actions.disable(silence.alarms);
-      return this.record(silence, { alarmsDisabledAt: now.toISOString() });
+    if (!actions) return 0;
+    const named = [...new Set(silences.flatMap((s) => s.alarms))];
+    if (named.length === 0) return 0;
+    const wanted = new Set(
+      silences.filter((s) => silenceState(s, now) === 'active').flatMap((s) => s.alarms),
+    );
+    const off = new Set(await actions.disabled(named));
+    const toDisable = named.filter((a) => wanted.has(a) && !off.has(a));
+    const toEnable = named.filter((a) => !wanted.has(a) && off.has(a));
+    if (toDisable.length > 0) await actions.disable(toDisable);
+    if (toEnable.length > 0) await actions.enable(toEnable);
+    if (toDisable.length + toEnable.length > 0)
+      this.deps.logger.info('alarm actions switched', { off: toDisable, on: toEnable });
+    for (const silence of silences) {
+      const state = silenceState(silence, now);
+      const change: Partial<Silence> =
+        state === 'active' &&
+        !silence.alarmsDisabledAt &&
+        silence.alarms.some((a) => toDisable.includes(a) || off.has(a))
+          ? { alarmsDisabledAt: now.toISOString() }
+          : state === 'expired' && silence.alarmsDisabledAt && !silence.alarmsEnabledAt
+            ? { alarmsEnabledAt: now.toISOString() }
+            : {};
+      if (Object.keys(change).length > 0) await this.deps.store.updateSilence(silence.id, change, silence);
     }
-    if (state === 'expired' && silence.alarmsDisabledAt && !silence.alarmsEnabledAt) {
-      const stillCovered = new Set(
-        (await this.active()).filter((s) => s.id !== silence.id).flatMap((s) => s.alarms),
-      );
-      const toEnable = silence.alarms.filter((a) => !stillCovered.has(a));
-      if (toEnable.length > 0) await actions.enable(toEnable);
-      return this.record(silence, { alarmsEnabledAt: now.toISOString() });
-    }
-    return silence;
+    return toDisable.length + toEnable.length;
   }
 
-  private async record(silence: Silence, change: Partial<Silence>): Promise<Silence> {
-    const updatedAt = this.now.toISOString();
-    const next = { ...silence, ...change, updatedAt };
-    if (!(await this.deps.store.updateSilence(silence.id, change, silence)))
-      // Someone else changed it meanwhile (another sweeper run): theirs is the record.
-      return (await this.deps.store.getSilence(silence.id)) ?? next;
-    return next;
+  /** Claims the end's announcement first (one sweeper wins), then posts it. */
+  private async announceEnd(silence: Silence): Promise<boolean> {
+    const claimed = await this.deps.store.updateSilence(
+      silence.id,
+      { endAnnouncedAt: this.now.toISOString() },
+      silence,
+    );
+    if (!claimed) return false;
+    return this.announce(silence, silence.cancelled ? 'cancelled' : 'ended');
   }
 
   /** Tells the channel; false when it could not (the silence stands either way). */
-  private async announce(silence: Silence, event: 'created' | 'ended' | 'cancelled'): Promise<boolean> {
+  private async announce(
+    silence: Silence,
+    event: 'created' | 'ended' | 'cancelled',
+    deadline?: number,
+  ): Promise<boolean> {
     if (!silence.channel) return false;
+    const budget =
+      deadline === undefined ? ANNOUNCE_BUDGET_MS : Math.min(ANNOUNCE_BUDGET_MS, deadline - Date.now());
+    if (budget < 200) return false;
     const text = silenceAnnouncement(silence, event, this.now);
     try {
       await this.deps.notifier.post(
         silence.channel,
         announcementMessage(text),
         { alertId: `silence:${silence.id}:${event}` },
-        ANNOUNCE_BUDGET_MS,
+        budget,
       );
+      return true;
     } catch (err) {
       this.deps.logger.warn('silence announcement not posted', {
         id: silence.id,
         event,
         error: (err as Error).message,
       });
-      // An end that could not be told is told by the next sweep (endAnnouncedAt stays unset).
       return false;
     }
-    if (event !== 'created') await this.record(silence, { endAnnouncedAt: this.now.toISOString() });
-    return true;
   }
 }

@@ -50,6 +50,11 @@ export interface SlashCommandDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly routing: Routing;
+  /**
+   * The alerts' channel: who may silence is decided there (not in whatever channel the command was typed in),
+   * and silences made by command are announced there, where the people who would miss the alerts look.
+   */
+  readonly alertChannel: string;
   /** Whether `user` may act on alerts in `channel` (the responder rule, bot/pipeline/responders.ts). */
   readonly isResponder: (channel: string, user: string, deadline: number) => Promise<boolean>;
   /** Where a CloudTrail look-back goes; null where there is none (then the answer says so). */
@@ -100,8 +105,8 @@ export class SlashCommands {
         return { kind: 'silences', answer: ephemeral(message.text, message.blocks) };
       }
       case 'unsilence': {
-        const may = await this.deps.isResponder(req.channel, req.user, deadline);
-        const result = await this.deps.silences.cancel(command.id, req.user, may);
+        const may = await this.deps.isResponder(this.deps.alertChannel, req.user, deadline);
+        const result = await this.deps.silences.cancel(command.id, req.user, may, deadline);
         return {
           kind: 'unsilence',
           answer: ephemeral(
@@ -112,7 +117,7 @@ export class SlashCommands {
         };
       }
       case 'silence': {
-        const may = await this.deps.isResponder(req.channel, req.user, deadline);
+        const may = await this.deps.isResponder(this.deps.alertChannel, req.user, deadline);
         const start = command.startsAt ? Date.parse(command.startsAt) : now.getTime();
         const result = await this.deps.silences.create(
           {
@@ -122,15 +127,20 @@ export class SlashCommands {
             reason: command.reason,
           },
           req.user,
-          req.channel,
+          this.deps.alertChannel,
           may,
+          deadline,
         );
         if (!result.ok) return { kind: 'silence-refused', answer: ephemeral(bullet(result.problems)) };
-        const where = result.announced ? ' and said so in the channel' : '';
+        const where = result.announced ? ` and said so in <#${this.deps.alertChannel}>` : '';
+        const alarms =
+          result.silence.alarms.length > 0
+            ? ` The actions (mail, SMS) of ${result.silence.alarms.map((a) => `\`${escapeMrkdwn(a)}\``).join(', ')} go off within a minute, and back on when it ends.`
+            : '';
         return {
           kind: 'silence',
           answer: ephemeral(
-            `Silence ${escapeMrkdwn(result.silence.id)} is set${where}. \`/signins unsilence ${escapeMrkdwn(result.silence.id)}\` ends it early.`,
+            `Silence ${escapeMrkdwn(result.silence.id)} is set${where}.${alarms} \`/signins unsilence ${escapeMrkdwn(result.silence.id)}\` ends it early.`,
           ),
         };
       }
@@ -181,7 +191,21 @@ export class SlashCommands {
   }
 
   /** The Silence modal's matcher field, prefilled from the card: its user, its source IP, and root named or left out. */
-  async matchersFor(alertId: string): Promise<string> {
+  async matchersFor(alertId: string, deadline: number): Promise<string> {
+    // The modal must open within 3 s of the click: past the deadline it opens empty rather than not at all.
+    const left = deadline - Date.now() - 800;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(''), Math.max(0, left));
+    });
+    try {
+      return await Promise.race([this.prefill(alertId), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async prefill(alertId: string): Promise<string> {
     const alert = alertId ? await this.deps.store.getAlert(alertId).catch(() => null) : null;
     if (alert?.kind !== 'signin') return '';
     const signIn = await this.deps.store.getSignIn(alert.subjectId).catch(() => null);
@@ -216,13 +240,15 @@ export class SlashCommands {
         };
       endsAt = form.customEnd;
     } else endsAt = new Date(now.getTime() + PRESET_MS[form.preset]).toISOString();
-    const channel = ctx.channel;
-    const may = channel ? await this.deps.isResponder(channel, ctx.user, ctx.deadline) : false;
+    // The card's channel (the modal came from a card there), else the alerts' channel.
+    const channel = ctx.channel ?? this.deps.alertChannel;
+    const may = await this.deps.isResponder(channel, ctx.user, ctx.deadline);
     const result = await this.deps.silences.create(
       { matchers: parsed.matchers, endsAt, reason: form.reason },
       ctx.user,
       channel,
       may,
+      ctx.deadline,
     );
     if (!result.ok)
       return { ok: false, problem: result.problems.join(' '), block: SILENCE_MODAL_BLOCKS.reason };
@@ -270,8 +296,9 @@ export const answerFromHistoryJob = async (
   const range = resolveWindow(command.window, new Date(job.requestedAt));
   let told = 0;
   let lastTold = 0;
+  let summary: Awaited<ReturnType<typeof answerFromHistory>>;
   try {
-    const summary = await answerFromHistory(
+    summary = await answerFromHistory(
       { window: command.window, filters: command.filters, range },
       deps.routing,
       deps,
@@ -290,23 +317,34 @@ export const answerFromHistoryJob = async (
           .catch(() => undefined);
       },
     );
-    const message = renderQueryAnswer(summary, {
-      title: queryTitle(command.window, command.filters),
-      now,
-      accountNames: accountNames(deps.routing),
-    });
-    await deps.respond(job.responseUrl, {
+  } catch (err) {
+    deps.logger.error('history look-back failed', { error: (err as Error).message });
+    // Never thrown on: a retried job would read CloudTrail again and answer past response_url's 5 answers.
+    await deps
+      .respond(job.responseUrl, {
+        response_type: 'ephemeral',
+        replace_original: true,
+        text: `The look-back in CloudTrail failed: ${escapeMrkdwn((err as Error).message).slice(0, 500)}. Try a shorter window, or again in a few minutes.`,
+      })
+      .catch((e: unknown) =>
+        deps.logger.error('look-back failure not told', { error: (e as Error).message }),
+      );
+    return;
+  }
+  const message = renderQueryAnswer(summary, {
+    title: queryTitle(command.window, command.filters),
+    now,
+    accountNames: accountNames(deps.routing),
+  });
+  // Outside the try: an answer that may have landed is never replaced by a failure.
+  await deps
+    .respond(job.responseUrl, {
       response_type: command.public ? 'in_channel' : 'ephemeral',
       replace_original: !command.public,
       text: message.text,
       blocks: message.blocks,
-    });
-  } catch (err) {
-    deps.logger.error('history look-back failed', { error: (err as Error).message });
-    await deps.respond(job.responseUrl, {
-      response_type: 'ephemeral',
-      replace_original: true,
-      text: `The look-back in CloudTrail failed: ${escapeMrkdwn((err as Error).message).slice(0, 500)}. Try a shorter window, or again in a few minutes.`,
-    });
-  }
+    })
+    .catch((e: unknown) =>
+      deps.logger.error('look-back answer not delivered', { error: (e as Error).message }),
+    );
 };

@@ -69,10 +69,10 @@ export const registerCommandListeners = (app: App, wiring: CommandWiring): void 
     ACTION_IDS.silence,
     tracked<SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs>(
       wiring,
-      async ({ ack, body, action, client }) => {
+      async ({ ack, body, action, client, context }) => {
         await ack();
         const channel = body.channel?.id ?? body.container?.channel_id ?? '';
-        const matchers = await wiring.commands.matchersFor(action.value ?? '');
+        const matchers = await wiring.commands.matchersFor(action.value ?? '', deadlineOf(context));
         // The modal must open within 3 s of the click (the trigger id expires).
         await client.views.open({
           trigger_id: body.trigger_id,

@@ -131,7 +131,14 @@ describe('signins start (HTTP mode) and /signins', () => {
       const before = posted();
       writeFileSync(
         join(watched, 'next.json'),
-        JSON.stringify({ Records: [recordFrom(ANAYA, { eventID: 'sl-held', eventTime: minutesAgo(1) })] }),
+        JSON.stringify({
+          Records: [
+            recordFrom(ANAYA, {
+              eventID: 'sl-held',
+              eventTime: minutesAgo(-0.05),
+            }) /* just after the silence began: a silence holds back what happens while it is in force */,
+          ],
+        }),
       );
       const counted = await eventually(
         'the held-back count',

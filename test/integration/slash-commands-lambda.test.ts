@@ -225,7 +225,14 @@ describe('/signins and silences on Lambda', () => {
 
     // The next matching sign-in: stored and counted, not posted.
     const before = (env.slack.messages.get(CHANNEL) ?? []).length;
-    await worker(subscriptionEvent([recordFrom(ANAYA, { eventID: 's-held', eventTime: minutesAgo(1) })]));
+    await worker(
+      subscriptionEvent([
+        recordFrom(ANAYA, {
+          eventID: 's-held',
+          eventTime: minutesAgo(-0.05),
+        }) /* just after the silence began: a silence holds back what happens while it is in force */,
+      ]),
+    );
     expect((env.slack.messages.get(CHANNEL) ?? []).length).toBe(before);
     expect(await store.getSignIn('s-held')).not.toBeNull();
     const after = await slash('last 24h');
@@ -256,18 +263,31 @@ describe('/signins and silences on Lambda', () => {
   it('switches the failed-sign-in alarm off while a silence covers it, and on again when it is ended early', async () => {
     const made = await slash('silence failed type nonroot for 2h because pen test of the login page');
     expect(made.all).toMatch(/s-[0-9a-f]{6}/);
+    expect(made.all).toContain('signin-console-failure-iam');
     const id = /s-[0-9a-f]{6}/.exec(made.all)?.[0] as string;
+    // The sweeper (every minute) switches the covered alarm's actions off.
+    await sweep();
     const disabled = cloudwatch
       .commandCalls(DisableAlarmActionsCommand)
       .flatMap((c) => c.args[0].input.AlarmNames);
     expect(disabled).toEqual(['signin-console-failure-iam']);
+    cloudwatch
+      .on(DescribeAlarmsCommand)
+      .resolves({ MetricAlarms: [{ AlarmName: 'signin-console-failure-iam', ActionsEnabled: false }] });
+    // Still covered: nothing switched again.
+    await sweep();
+    expect(cloudwatch.commandCalls(DisableAlarmActionsCommand)).toHaveLength(1);
+    expect(cloudwatch.commandCalls(EnableAlarmActionsCommand)).toHaveLength(0);
 
     const ended = await slash(`unsilence ${id}`);
     expect(ended.all).toContain(id);
+    await sweep();
     const enabled = cloudwatch
       .commandCalls(EnableAlarmActionsCommand)
       .flatMap((c) => c.args[0].input.AlarmNames);
     expect(enabled).toEqual(['signin-console-failure-iam']);
+    // The end was told once, by the unsilence.
+    expect(channelTexts().filter((t) => t.includes(id))).toHaveLength(2);
   });
 
   it('keeps each guardrail: responders only, root named, nobody silences themselves, a reason, a maximum', async () => {
