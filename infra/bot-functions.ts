@@ -16,6 +16,12 @@ import { ENV, HEALTH_ENV } from '../shared/env-keys';
 import { HANDLERS } from '../shared/handlers';
 import { FUNCTION_TIMEOUT_SECONDS } from '../shared/timeouts';
 import { checkEnvironmentSize } from './environment-size';
+import {
+  type BotFunctionRole,
+  eventHistoryStatement,
+  signInAlarmActionsStatement,
+  tableStatements,
+} from './function-permissions';
 
 const REPO_ROOT = path.join(__dirname, '..');
 
@@ -34,6 +40,10 @@ const BUNDLING: nodejs.BundlingOptions = {
 
 export interface BotFunctionsProps {
   readonly table: dynamodb.ITable;
+  /** Names of the table's GSIs: each function may query them, by name. */
+  readonly tableIndexes: readonly string[];
+  /** ARNs of the four sign-in alarms, whose actions a silence switches off and on. */
+  readonly signInAlarmArns: readonly string[];
   readonly slackSecret: secretsmanager.ISecret;
   /** Where the worker and the sweeper publish alerts nobody could post to Slack. */
   readonly escalationTopic: sns.ITopic;
@@ -51,28 +61,11 @@ interface FunctionSpec {
   readonly description: string;
   readonly memorySize: number;
   readonly timeout: Duration;
-  /** What the code does with the table: everything the store does, or answer clicks only. */
-  readonly table: 'store' | 'responses';
+  /** Which function it is: what it may do with the table (infra/function-permissions.ts). */
+  readonly role: BotFunctionRole;
   /** Variables this function alone needs, besides the shared environment. */
   readonly environment?: Readonly<Record<string, string>>;
 }
-
-/**
- * The item calls the store adapter makes (bot/adapters/dynamodb-store.ts): GetItem, PutItem (conditional
- * claims), UpdateItem (alert state), Query (the byTime and pending indexes). No Scan, no deletes.
- */
-export const TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:Query',
-];
-
-/**
- * What a click needs inside Slack's 3 s: read the alert, then one conditional write of its response. Items only,
- * on the table itself: the ingress queries no index and creates nothing.
- */
-export const RESPONSE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 
 /** The bot's three Lambda functions: events worker, Slack ingress (public URL) and the one-minute sweeper. */
 export class BotFunctions extends Construct {
@@ -99,7 +92,7 @@ export class BotFunctions extends Construct {
       description: 'signins: alarm notifications and CloudTrail sign-in records to Slack',
       memorySize: 512,
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.eventsWorker),
-      table: 'store',
+      role: 'worker',
     });
     // SNS and CloudWatch Logs invoke asynchronously: after Lambda's two retries the event goes to the queue.
     this.eventsWorker.configureAsyncInvoke({
@@ -116,7 +109,7 @@ export class BotFunctions extends Construct {
       description: 'signins: Slack events, interactivity and the /signins command',
       memorySize: 1024,
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.slackIngress),
-      table: 'responses',
+      role: 'ingress',
       environment: { [ENV.workerFunction]: this.eventsWorker.functionName },
     });
     // Slow parts of a click (DMs, user look-ups, SNS pages) go to the worker as an asynchronous invoke. On the
@@ -137,7 +130,7 @@ export class BotFunctions extends Construct {
       memorySize: 512,
       // Shorter than the schedule, so runs do not pile up.
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.sweeper),
-      table: 'store',
+      role: 'sweeper',
     });
     // A failed tick is superseded by the next one a minute later: no retries.
     this.sweeper.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(2) });
@@ -146,6 +139,9 @@ export class BotFunctions extends Construct {
       schedule: events.Schedule.rate(Duration.minutes(1)),
       targets: [new targets.LambdaFunction(this.sweeper, { retryAttempts: 0 })],
     });
+
+    // A `/signins` window older than the table is looked back in CloudTrail event history by the worker.
+    this.eventsWorker.addToRolePolicy(eventHistoryStatement());
 
     // Give-ups and escalations (issue 6, item 6): the worker and the sweeper post, so both may escalate.
     props.escalationTopic.grantPublish(this.eventsWorker);
@@ -187,17 +183,14 @@ export class BotFunctions extends Construct {
       bundling: BUNDLING,
     });
     // Only what the code calls.
-    if (spec.table === 'store') props.table.grant(fn, ...TABLE_ACTIONS);
-    if (spec.table === 'responses') {
-      // Table.grant would add the indexes too (`/index/*`).
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          sid: 'ReadAlertWriteResponse',
-          actions: RESPONSE_TABLE_ACTIONS,
-          resources: [props.table.tableArn],
-        }),
-      );
-    }
+    for (const statement of tableStatements(
+      { tableArn: props.table.tableArn, indexNames: props.tableIndexes },
+      spec.role,
+    ))
+      fn.addToRolePolicy(statement);
+    // Silences are made and ended in the ingress (alarms off at once), swept by the sweeper, and the worker
+    // shares the runtime that holds them.
+    fn.addToRolePolicy(signInAlarmActionsStatement(props.signInAlarmArns));
     props.slackSecret.grantRead(fn);
     return fn;
   }

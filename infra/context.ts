@@ -1,6 +1,8 @@
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { MAX_SILENCE_DAYS } from '../shared/env-keys';
 import { DEFAULT_DEAD_MAN_HOURS } from './health-alarms';
+import { QuerySettingsError, querySettingsEnvironment } from './query-settings';
 import {
   type ResponderSettings,
   ResponderSettingsError,
@@ -9,6 +11,7 @@ import {
 } from './responder-settings';
 import { channelIdProblem, isChannelId, RoutingError, routingValue } from './routing-value';
 import type { SignInsStackProps } from './signins-stack';
+import { checkDeferredIndexes, DeferredIndexError } from './state';
 
 /** The `-c key=value` settings infra/app.ts understands (README "Deploy" lists them). */
 export const CONTEXT_KEYS = [
@@ -34,6 +37,9 @@ export const CONTEXT_KEYS = [
   'autoAsk',
   'askTimeoutMinutes',
   'ackTimeoutMinutes',
+  'historyRegions',
+  'maxSilenceDays',
+  'deferIndexes',
 ] as const;
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
@@ -218,6 +224,27 @@ export const readContext = (
     throw error;
   }
 
+  // A list in cdk.json may be a JSON array; on the command line it is comma-separated.
+  const historyValue = get('historyRegions');
+  const historyRegions = Array.isArray(historyValue)
+    ? historyValue.map(String)
+    : text('historyRegions')?.split(',');
+  const maxSilenceDays = int('maxSilenceDays', MAX_SILENCE_DAYS);
+  try {
+    querySettingsEnvironment({ historyRegions, maxSilenceDays });
+  } catch (error) {
+    if (error instanceof QuerySettingsError) throw new ContextError(error.message, { cause: error });
+    throw error;
+  }
+
+  const deferIndexes = list(text('deferIndexes'));
+  try {
+    checkDeferredIndexes(deferIndexes ?? []);
+  } catch (error) {
+    if (error instanceof DeferredIndexError) throw new ContextError(error.message, { cause: error });
+    throw error;
+  }
+
   const alarmEmails = emails('alarmEmail');
   const rootSms = phones('rootSmsNumber');
   const all = { emails: alarmEmails };
@@ -232,6 +259,9 @@ export const readContext = (
         retentionDays: int('retentionDays', { min: 1, max: 3650 }),
         deadManHours: int('deadManHours', { min: 1, max: 24 }) ?? DEFAULT_DEAD_MAN_HOURS,
         responders,
+        historyRegions,
+        maxSilenceDays,
+        deferredIndexes: deferIndexes,
         trail: {
           existingLogGroupName: existingLogGroup,
           organizationTrail,

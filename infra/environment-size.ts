@@ -8,7 +8,7 @@ export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
 
 // Names, ARNs and URLs CloudFormation fills in at deploy time (table name, topic ARN, queue URL, …): about 60–130
 // characters with the default stack name; 200 leaves room for a longer stack name and region.
-const DEPLOY_TIME_VALUE_BYTES = 200;
+export const DEPLOY_TIME_VALUE_BYTES = 200;
 
 /** An environment the functions would be refused with. */
 export class EnvironmentTooLargeError extends Error {

@@ -1,6 +1,6 @@
 // Every cdk-nag (AwsSolutions) finding this construct acknowledges, with why. Kept in the construct so apps that
 // embed SignInAlerts get them too. cdk-nag v3 acknowledges each finding by its exact id: RuleId[FindingId].
-import { type CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import { alarmNamePatterns } from './health-check-permissions';
@@ -11,12 +11,6 @@ const nagArn = (scope: IConstruct, service: string, resource: string, region?: s
   const stack = Stack.of(scope);
   const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
   return `arn:${shown(stack.partition, 'Partition')}:${service}:${region ?? shown(stack.region, 'Region')}:${shown(stack.account, 'AccountId')}:${resource}`;
-};
-
-/** `<LogicalId.Arn>` as cdk-nag writes a resource ARN reference in a finding id. */
-const arnRef = (element: IConstruct): string => {
-  const stack = Stack.of(element);
-  return `<${stack.resolve(stack.getLogicalId(element.node.defaultChild as CfnElement))}.Arn>`;
 };
 
 export const applyNagSuppressions = (alerts: SignInAlerts): void => {
@@ -43,14 +37,14 @@ export const applyNagSuppressions = (alerts: SignInAlerts): void => {
       'asynchronous invocations; a DLQ of the DLQ would add nothing.',
   });
 
-  const tableIndexes = `AwsSolutions-IAM5[Resource::${arnRef(alerts.state.table)}/index/*]`;
-  for (const fn of [alerts.functions.eventsWorker, alerts.functions.sweeper]) {
-    if (!fn.role) continue;
-    Validations.of(fn.role).acknowledge({
-      id: tableIndexes,
+  // The worker's look-back for `/signins` windows older than the table.
+  const workerRole = alerts.functions.eventsWorker.role;
+  if (workerRole) {
+    Validations.of(workerRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        "Table.grant covers the table's own GSIs (byTime, pending), which the bot queries; the wildcard is " +
-        'limited to indexes of this one table, and the actions to GetItem, PutItem, UpdateItem and Query.',
+        'cloudtrail:LookupEvents (event history of console sign-ins older than the table) has no resource-level ' +
+        'permissions: `*` is the only resource IAM accepts for it. It is read-only and the only action on `*`.',
     });
   }
 

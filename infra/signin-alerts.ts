@@ -12,7 +12,8 @@ import { BotFunctions } from './bot-functions';
 import { PipelineHealthAlarms } from './health-alarms';
 import { healthCheckStatements } from './health-check-permissions';
 import { applyNagSuppressions } from './nag-suppressions';
-import { metricsServiceName, withPrefix } from './names';
+import { alarmArn, metricsServiceName, withPrefix } from './names';
+import { type QuerySettings, querySettingsEnvironment } from './query-settings';
 import { type ResponderSettings, responderEnvironment } from './responder-settings';
 import { type RoutingInput, routingValue } from './routing-value';
 import { SignInAlarms, type SignInAlarmsOptions } from './signin-alarms';
@@ -20,7 +21,7 @@ import { BotState } from './state';
 import { createNotificationTopic, createTopicKey, type NotificationRecipients } from './topics';
 import { SignInTrail, type SignInTrailProps } from './trail';
 
-export interface SignInAlertsProps {
+export interface SignInAlertsProps extends QuerySettings {
   /** Slack channel ID (`C0123…`) the bot posts sign-ins to (SIGNINS_CHANNEL). */
   readonly slackChannel: string;
   /**
@@ -60,6 +61,12 @@ export interface SignInAlertsProps {
    * @default - the bot's defaults: members of the alert's channel respond, successes ask, 30 / 15 minutes
    */
   readonly responders?: ResponderSettings;
+  /**
+   * Indexes to leave out of this deploy (`byUser`, `byIp`): DynamoDB adds one index per update, so upgrading a
+   * table deployed before `/signins` queries takes two deploys (README "Deploy").
+   * @default - none: every index
+   */
+  readonly deferredIndexes?: readonly string[];
   /**
    * Existing secret with the Slack credentials (JSON keys botToken and signingSecret).
    * @default - a new secret; put its value after the first deploy
@@ -115,7 +122,10 @@ export class SignInAlerts extends Construct {
       displayName: 'signins pipeline health',
       recipients: props.escalationRecipients,
     });
-    this.state = new BotState(this, 'State', { slackSecret: props.slackSecret });
+    this.state = new BotState(this, 'State', {
+      slackSecret: props.slackSecret,
+      deferredIndexes: props.deferredIndexes,
+    });
 
     const prefix = props.alarms?.namePrefix;
     this.namePrefix = prefix;
@@ -124,8 +134,15 @@ export class SignInAlerts extends Construct {
     const trail = this.trail.trail;
     const routing = routingValue(props.routing);
     const responders = responderEnvironment(props.responders);
+    const querySettings = querySettingsEnvironment({
+      historyRegions: props.historyRegions,
+      maxSilenceDays: props.maxSilenceDays,
+    });
     this.functions = new BotFunctions(this, 'Functions', {
       table: this.state.table,
+      tableIndexes: this.state.indexNames,
+      // From the names, as the topic key's policy does (infra/names.ts): no dependency on the alarm resources.
+      signInAlarmArns: this.alarms.alarms.map((a) => alarmArn(this, withPrefix(prefix, a.definition.name))),
       slackSecret: this.state.slackSecret,
       escalationTopic: this.escalationTopic,
       logRetention: props.functionLogRetention,
@@ -137,6 +154,7 @@ export class SignInAlerts extends Construct {
         [ENV.retentionDays]: String(retentionDays),
         ...(routing === undefined ? {} : { [ENV.routing]: routing }),
         ...responders,
+        ...querySettings,
         [HEALTH_ENV.logGroup]: this.trail.logGroup.logGroupName,
         ...(trail === undefined ? {} : { [HEALTH_ENV.trail]: trail.trailArn }),
         [HEALTH_ENV.alarmNamePrefix]: prefix ?? '',

@@ -47,6 +47,12 @@ export const ENV = {
 /** Set by Lambda (and read by the AWS SDK): the function's own region. */
 export const AWS_REGION_ENV = 'AWS_REGION';
 
+/** Bounds of SIGNINS_MAX_SILENCE_DAYS (and the `maxSilenceDays` context key): checked by the bot and at synth. */
+export const MAX_SILENCE_DAYS = { default: 7, min: 1, max: 90 } as const;
+
+/** An AWS region code (us-east-1, us-gov-west-1, ap-southeast-5), as SIGNINS_HISTORY_REGIONS lists them. */
+export const REGION_CODE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
 /** Keys of the JSON document stored in the Slack secret. */
 export const SLACK_SECRET_KEYS = { botToken: 'botToken', signingSecret: 'signingSecret' } as const;
 

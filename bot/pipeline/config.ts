@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SIGNIN_ALARMS } from '../../shared/alarms';
-import { AWS_REGION_ENV, ENV, HEALTH_ENV } from '../../shared/env-keys';
+import { AWS_REGION_ENV, ENV, HEALTH_ENV, MAX_SILENCE_DAYS, REGION_CODE } from '../../shared/env-keys';
 import { BOT_METRIC_NAMESPACE, DEFAULT_METRICS_SERVICE } from '../../shared/metrics';
 import type { Routing } from '../../shared/routing';
 import { DEFAULT_ROUTING, describeRoutingError, routingSchema } from '../../shared/routing';
@@ -110,8 +110,6 @@ const minutesSetting = (name: string, raw: string | undefined, fallbackMs: numbe
 
 // Where root and global-endpoint sign-ins are recorded (SIGNIN-FACTS.md §4, §9), whatever the stack's region.
 const SIGNIN_HOME_REGION = 'us-east-1';
-const REGION_CODE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-export const MAX_SILENCE_DAYS = { default: 7, min: 1, max: 90 } as const;
 
 const parseHistoryRegions = (raw: string | undefined, ownRegion: string | undefined): string[] => {
   if (!raw) return [...new Set([SIGNIN_HOME_REGION, ...(ownRegion ? [ownRegion] : [])])];

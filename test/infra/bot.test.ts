@@ -2,8 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { alarmArn } from '../../infra/names';
+import { SIGNIN_ALARMS } from '../../shared/alarms';
 import { ENV, HEALTH_ENV } from '../../shared/env-keys';
-import { BY_TIME_INDEX, PENDING_INDEX, TABLE_KEYS } from '../../shared/table-schema';
+import * as tableSchema from '../../shared/table-schema';
+import { TABLE_INDEXES, TABLE_KEYS } from '../../shared/table-schema';
 import {
   actionsOf,
   arnOf,
@@ -190,28 +193,67 @@ describe('permissions', () => {
       actionsOf(s).some((a) => a.startsWith('dynamodb:')),
     );
 
-  it.each(['worker', 'sweeper'] as const)(
-    'the %s may get, put, update and query the table and its indexes (the pending one included), and nothing more',
-    (name) => {
-      const tableStatements = tableStatementsOf(name);
+  it.each([
+    ['worker', ['GetItem', 'PutItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem']],
+    ['ingress', ['GetItem', 'PutItem', 'UpdateItem', 'BatchGetItem']],
+    ['sweeper', ['GetItem', 'PutItem', 'UpdateItem']],
+  ] as const)(
+    'the %s may call %j on the table itself and Query it and each of its indexes by name, and nothing more',
+    (name, itemActions) => {
       const table = arnOf(built.stack.alerts.state.table);
-      expect(tableStatements).toHaveLength(1);
-      expect(actionsOf(tableStatements[0] as Statement).sort()).toEqual(
-        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
-      );
-      expect(tableStatements[0]?.Resource).toEqual([table, { 'Fn::Join': ['', [table, '/index/*']] }]);
+      const indexes = TABLE_INDEXES.map((index) => ({ 'Fn::Join': ['', [table, `/index/${index.name}`]] }));
+      expect(tableStatementsOf(name)).toEqual([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: itemActions.map((a) => `dynamodb:${a}`),
+          Resource: table,
+        }),
+        expect.objectContaining({ Effect: 'Allow', Action: 'dynamodb:Query', Resource: [table, ...indexes] }),
+      ]);
+      const granted = tableStatementsOf(name).flatMap(actionsOf);
+      expect(granted.filter((a) => /Scan|Delete|Transact|PartiQL|\*/.test(a))).toEqual([]);
+      expect(JSON.stringify(tableStatementsOf(name))).not.toContain('/index/*');
     },
   );
 
-  it('the ingress may read an alert and write its response, on the table itself, and nothing more', () => {
-    expect(tableStatementsOf('ingress')).toEqual([
-      expect.objectContaining({
-        Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-        Resource: arnOf(built.stack.alerts.state.table),
-      }),
+  it('only the worker may read CloudTrail event history, the one action granted on `*`', () => {
+    const lookups = (name: 'worker' | 'ingress' | 'sweeper') =>
+      statementsOfRole(built.template, roleId(functions[name])).filter((s) =>
+        actionsOf(s).includes('cloudtrail:LookupEvents'),
+      );
+    expect(lookups('worker')).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: 'cloudtrail:LookupEvents', Resource: '*' }),
     ]);
+    expect(lookups('ingress')).toEqual([]);
+    expect(lookups('sweeper')).toEqual([]);
+    const onEverything = statementsOfRole(built.template, roleId(functions.worker)).filter(
+      (s) => s.Resource === '*',
+    );
+    expect(onEverything.flatMap(actionsOf)).toEqual(['cloudtrail:LookupEvents']);
   });
+
+  it.each(['worker', 'ingress', 'sweeper'] as const)(
+    'the %s may switch off, switch on and read the actions of the four sign-in alarms, and of no other alarm',
+    (name) => {
+      const stack = built.stack;
+      const fourArns = SIGNIN_ALARMS.map((a) => stack.resolve(alarmArn(stack, a.name)));
+      const switching = statementsOfRole(built.template, roleId(functions[name])).filter((s) =>
+        actionsOf(s).some((a) => /^cloudwatch:(Disable|Enable)AlarmActions$/.test(a)),
+      );
+      expect(switching).toEqual([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: [
+            'cloudwatch:DisableAlarmActions',
+            'cloudwatch:EnableAlarmActions',
+            'cloudwatch:DescribeAlarms',
+          ],
+          Resource: fourArns,
+        }),
+      ]);
+      expect(JSON.stringify(fourArns)).not.toContain('*');
+    },
+  );
 
   it('the ingress may invoke the events worker (its unqualified ARN), and no other function', () => {
     const lambdaStatements = statementsOfRole(built.template, roleId(functions.ingress)).filter((s) =>
@@ -251,10 +293,12 @@ describe('permissions', () => {
 
   it('only the sweeper may read what the health checks read, and nothing it could change', () => {
     const readOnly = /^(cloudtrail:(GetTrailStatus|DescribeTrails)|logs:Describe\w+|cloudwatch:Describe\w+)$/;
+    // Apart from the sign-in alarms' switches, which every function has (tested above).
     const health = (name: 'worker' | 'ingress' | 'sweeper') =>
       statementsOfRole(built.template, roleId(functions[name]))
+        .filter((s) => !actionsOf(s).includes('cloudwatch:DisableAlarmActions'))
         .flatMap(actionsOf)
-        .filter((a) => /^(cloudtrail|cloudwatch):|^logs:Describe/.test(a));
+        .filter((a) => /^(cloudtrail:(?!LookupEvents)|cloudwatch:)|^logs:Describe/.test(a));
     expect(health('worker')).toEqual([]);
     expect(health('ingress')).toEqual([]);
     expect(health('sweeper').sort()).toEqual(
@@ -291,7 +335,7 @@ describe('state', () => {
           { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
           { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: [BY_TIME_INDEX, PENDING_INDEX].map((index) => ({
+        GlobalSecondaryIndexes: TABLE_INDEXES.map((index) => ({
           IndexName: index.name,
           KeySchema: [
             { AttributeName: index.partitionKey, KeyType: 'HASH' },
@@ -303,8 +347,20 @@ describe('state', () => {
     });
     const attributes = built.template.toJSON().Resources[logicalId(built.stack.alerts.state.table)].Properties
       .AttributeDefinitions as { AttributeType: string }[];
-    expect(attributes).toHaveLength(6);
+    expect(attributes).toHaveLength(2 + 2 * TABLE_INDEXES.length);
     expect(attributes.every((a) => a.AttributeType === 'S')).toBe(true);
+  });
+
+  it('has every index shared/table-schema.ts defines (byUser and byIp included), so no query meets a missing one', () => {
+    const defined = Object.entries(tableSchema)
+      .filter(([name]) => name.endsWith('_INDEX'))
+      .map(([, index]) => (index as { name: string }).name);
+    const table = built.template.toJSON().Resources[logicalId(built.stack.alerts.state.table)];
+    const deployed = (table.Properties.GlobalSecondaryIndexes as { IndexName: string }[]).map(
+      (i) => i.IndexName,
+    );
+    expect(defined).toEqual(expect.arrayContaining(['byTime', 'pending', 'byUser', 'byIp']));
+    expect(deployed.sort()).toEqual(defined.sort());
   });
 
   it('creates the Slack secret with a random placeholder, never a value in the template', () => {

@@ -72,6 +72,25 @@ describe('context mistakes are refused at synth, by name', () => {
     [{ channel: 'C0123ABCD', ackTimeoutMinutes: '1441' }, /ackTimeoutMinutes must be a whole number/],
     [{ channel: 'C0123ABCD', ackTimeoutMinutes: '7.5' }, /ackTimeoutMinutes/],
     [
+      { channel: 'C0123ABCD', historyRegions: 'us-east-1,Frankfurt' },
+      /^historyRegions must list AWS region codes, comma-separated \(such as us-east-1,eu-west-1\); "Frankfurt" is not one$/,
+    ],
+    [{ channel: 'C0123ABCD', historyRegions: ['us-east-1', 'EU-WEST-1'] }, /"EU-WEST-1" is not one/],
+    [
+      { channel: 'C0123ABCD', maxSilenceDays: '0' },
+      /^maxSilenceDays must be a whole number from 1 to 90, got "0"$/,
+    ],
+    [{ channel: 'C0123ABCD', maxSilenceDays: '91' }, /maxSilenceDays must be a whole number from 1 to 90/],
+    [{ channel: 'C0123ABCD', maxSilenceDays: '1w' }, /maxSilenceDays/],
+    [
+      { channel: 'C0123ABCD', deferIndexes: 'byTime' },
+      /^deferIndexes: "byTime" cannot be left out; only byUser or byIp can, for one deploy$/,
+    ],
+    [
+      { channel: 'C0123ABCD', historyRegion: 'us-east-1' },
+      /unknown context key "historyRegion" \(did you mean "historyRegions"\?\)/,
+    ],
+    [
       { channel: 'C0123ABCD', responder: 'U0ALICE' },
       /unknown context key "responder" \(did you mean "responders"\?\)/,
     ],

@@ -104,7 +104,7 @@ describe('app context', () => {
 });
 
 describe('infra/app.ts', () => {
-  it('synthesizes from context with cdk-nag enforced, without credentials or network, responders included', () => {
+  it('synthesizes from context with cdk-nag enforced, without credentials or network, responder and query settings included', () => {
     const outdir = mkdtempSync(path.join(tmpdir(), 'signins-synth-'));
     try {
       const repo = path.join(__dirname, '..', '..');
@@ -123,6 +123,8 @@ describe('infra/app.ts', () => {
             responders: 'U0ALICE,S0OPS',
             oncall: 'S0OPS',
             identityMap: '{"iamUsers": {"alice": "U0ALICE"}}',
+            historyRegions: ['us-east-1', 'eu-west-1'],
+            maxSilenceDays: 3,
             'aws:cdk:bundling-stacks': [],
           }),
         },
@@ -143,6 +145,8 @@ describe('infra/app.ts', () => {
             [ENV.responders]: 'U0ALICE,S0OPS',
             [ENV.oncall]: 'S0OPS',
             [ENV.identityMap]: '{"iamUsers":{"alice":"U0ALICE"}}',
+            [ENV.historyRegions]: 'us-east-1,eu-west-1',
+            [ENV.maxSilenceDays]: '3',
           }),
         });
       }

@@ -27,9 +27,8 @@ describe('README "Deploy"', () => {
   });
 
   it('says why the app asks for each scope of slack/manifest.yml', () => {
-    const scopes = [...(manifest.split(/^\s+bot:\s*$/m)[1] ?? '').matchAll(/^\s+-\s+([\w:.]+)\s*$/gm)].map(
-      (m) => m[1],
-    );
+    const scopeBlock = manifest.split(/^\s+bot:\s*$/m)[1]?.split(/^settings:/m)[0] ?? '';
+    const scopes = [...scopeBlock.matchAll(/^\s+-\s+([\w:.]+)\s*$/gm)].map((m) => m[1]);
     const documented = firstCells(/^\| scope \| why \|$/m).flatMap((cell) =>
       [...cell.matchAll(/`([\w:.]+)`/g)].map((m) => m[1]),
     );

@@ -57,4 +57,40 @@ describe('Slack app manifests', () => {
     expect(setting(manifest, 'org_deploy_enabled')).toBe('false');
     expect(setting(manifest, 'token_rotation_enabled')).toBe('false');
   });
+
+  const block = (manifest: string, key: string): string =>
+    manifest.split(new RegExp(`^\\s+${key}:\\s*$`, 'm'))[1]?.split(/^\s{0,2}\w+:\s*$/m)[0] ?? '';
+
+  it.each([
+    ['manifest.yml', prod],
+    ['manifest.dev.yml', dev],
+  ])('%s turns on the Home tab and the read-only Messages tab', (_name, manifest) => {
+    const home = block(manifest, 'app_home');
+    expect(setting(home, 'home_tab_enabled')).toBe('true');
+    expect(setting(home, 'messages_tab_enabled')).toBe('true');
+    expect(setting(home, 'messages_tab_read_only_enabled')).toBe('true');
+  });
+
+  it.each([
+    ['manifest.yml', prod],
+    ['manifest.dev.yml', dev],
+  ])('%s subscribes to app_home_opened as a bot event, the only one', (_name, manifest) => {
+    const events = block(manifest, 'event_subscriptions').split(/^\s+bot_events:\s*$/m)[1] ?? '';
+    expect([...events.matchAll(/^\s+-\s+(\w+)\s*$/gm)].map((m) => m[1])).toEqual(['app_home_opened']);
+  });
+
+  it('sends events to the same Function URL path as the slash command and interactivity', () => {
+    const urls = [...prod.matchAll(/^\s+(?:request_)?url:\s*(\S+)\s*$/gm)].map((m) => m[1]);
+    expect(urls).toHaveLength(3);
+    expect(new Set(urls).size).toBe(1);
+    expect(setting(block(prod, 'event_subscriptions'), 'request_url')).toMatch(/\/slack\/events$/);
+    // Socket Mode: no URL anywhere.
+    expect(dev).not.toMatch(/url:/);
+  });
+
+  it('shows the /signins usage, the same in both', () => {
+    const hint = (manifest: string) => manifest.match(/^\s+usage_hint:\s*"(.*)"\s*$/m)?.[1];
+    expect(hint(prod)).toBe('last 24h | silence … for 4h because … | silences | help');
+    expect(hint(dev)).toBe(hint(prod));
+  });
 });
