@@ -5,8 +5,10 @@ import { userFacingMessage } from './cli-error';
 import type { Command, Io } from './command';
 import { doctorCommand } from './doctor-command';
 import { parseCommand } from './parse-command';
+import { queryCommand } from './query-command';
 import { redriveCommand } from './redrive-command';
 import { replayCommand } from './replay-command';
+import { silenceCommand, silencesCommand, unsilenceCommand } from './silence-command';
 import { startCommand } from './start-command';
 import { terminalSafe } from './terminal-text';
 
@@ -15,6 +17,10 @@ export const COMMANDS: readonly Command[] = [
   parseCommand,
   replayCommand,
   startCommand,
+  queryCommand,
+  silenceCommand,
+  silencesCommand,
+  unsilenceCommand,
   redriveCommand,
   doctorCommand,
 ];

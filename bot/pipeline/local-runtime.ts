@@ -3,11 +3,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoSignInStore } from '../adapters/dynamodb-store';
 import { startEmbeddedDynamo } from '../adapters/embedded-dynamodb';
-import type { SignInStore } from '../ports';
+import type { BotStore } from '../ports';
 import type { Config } from './config';
 
 export interface LocalStore {
-  readonly store: SignInStore;
+  readonly store: BotStore;
   readonly description: string;
   close(): Promise<void>;
 }
