@@ -169,7 +169,7 @@ describe('signins query against a deployed table', () => {
     }
   });
 
-  it('reads CloudTrail event history for a window older than the table, with progress on stderr', async () => {
+  it('reads CloudTrail event history for a window older than the table (locally with --history), with progress on stderr', async () => {
     const dynamo = await startEmbeddedDynamo();
     const cloudTrail = mockClient(CloudTrailClient);
     const out: string[] = [];
@@ -193,16 +193,14 @@ describe('signins query against a deployed table', () => {
       cloudTrail
         .on(LookupEventsCommand)
         .resolves({ Events: old.map((r) => ({ CloudTrailEvent: JSON.stringify(r) })) });
-      const code = await runQuery(
-        { words: ['last', '7d', 'user', 'alice'], json: true, history: false },
-        config,
-        { out: (l) => out.push(l), err: (l) => err.push(l) },
-        {
-          clock: { now: () => now },
-          history: () => new CloudTrailHistory(() => new CloudTrailClient({ region: 'us-east-1' })),
-          open: async () => ({ store, description: 'test table', close: async () => {} }),
-        },
-      );
+      const ask = { words: ['last', '7d', 'user', 'alice'], json: true, history: false };
+      const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
+      const parts = {
+        clock: { now: () => now },
+        history: () => new CloudTrailHistory(() => new CloudTrailClient({ region: 'us-east-1' })),
+        open: async () => ({ store, description: 'test table', close: async () => {} }),
+      };
+      const code = await runQuery(ask, config, io, parts);
       expect(code).toBe(0);
       const s = summaryOf(out.join('\n'));
       expect(s).toMatchObject({ source: 'cloudtrail', total: 1 });
@@ -215,6 +213,22 @@ describe('signins query against a deployed table', () => {
       );
       expect(cloudTrail.commandCalls(LookupEventsCommand)[0]?.args[0].input).toMatchObject({
         LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'signin.amazonaws.com' }],
+      });
+
+      // Locally the same look-back is asked for with --history; AWS refusing it is one line.
+      out.length = 0;
+      const local = loadConfig({ SIGNINS_HISTORY_REGIONS: 'us-east-1' });
+      expect(await runQuery({ ...ask, history: true }, local, io, parts)).toBe(0);
+      expect(summaryOf(out.join('\n'))).toMatchObject({ source: 'cloudtrail', total: 1 });
+      cloudTrail.on(LookupEventsCommand).rejects(
+        Object.assign(new Error('User: arn:aws:iam::111122223333:user/x is not authorized'), {
+          name: 'AccessDeniedException',
+        }),
+      );
+      await expect(runQuery({ ...ask, history: true }, local, io, parts)).rejects.toMatchObject({
+        name: 'CliError',
+        message:
+          'the look-back in CloudTrail failed: CloudTrail LookupEvents failed in us-east-1 on page 1: AccessDeniedException: User: arn:aws:iam::111122223333:user/x is not authorized',
       });
     } finally {
       cloudTrail.restore();
