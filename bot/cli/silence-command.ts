@@ -179,7 +179,8 @@ export const runUnsilence = async (
 
 const STORE_HELP = `The store is the one signins start keeps (SIGNINS_DATA_DIR, default .signins-data: stop a running
 signins start first, or use /signins in Slack), or the deployed table when SIGNINS_TABLE is set (with AWS
-credentials: a silence on a sign-in alarm then also switches its actions off while it lasts).`;
+credentials: the stack's sweeper then switches off the actions of the sign-in alarms a silence covers, within a
+minute, while it lasts).`;
 
 export const silenceCommand: Command = {
   name: 'silence',
