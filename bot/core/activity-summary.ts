@@ -1,0 +1,80 @@
+// The answer to `/signins` computed from raw sign-ins: for filtered queries (read through the per-user and
+// per-IP indexes), for CloudTrail event history, and as the oracle the store's rollups are tested against.
+// It counts with the same arithmetic as the rollups (rollup.ts). Pure: no SDK, no environment.
+import { ipInRange } from './ip-range';
+import { type ActivitySummary, type FirstSeenFlag, type QueryFilters, userKey } from './query';
+import { bucketMsFor, canonicalTime, emptyTally, floorTo, summaryOf, tallySignIn } from './rollup';
+import type { ClassifiedSignIn } from './sign-in';
+
+/** The newest sign-ins an answer lists. */
+export const LATEST_SIGN_INS = 10;
+
+export interface SummarizeOptions {
+  /** How many of the newest sign-ins to keep (LATEST_SIGN_INS). */
+  readonly latest?: number;
+  /** First-seen flags, when the caller knows them (raw records do not say what was new). */
+  readonly firstSeen?: readonly FirstSeenFlag[];
+  /** Sign-ins held back by silences, when known. */
+  readonly silenced?: number;
+  readonly source?: Exclude<ActivitySummary['source'], 'rollups'>;
+  /** Why the records given may be incomplete. */
+  readonly partial?: string;
+}
+
+const newestFirst = (a: ClassifiedSignIn, b: ClassifiedSignIn): number => {
+  const ta = canonicalTime(a.time) ?? '';
+  const tb = canonicalTime(b.time) ?? '';
+  return ta < tb ? 1 : ta > tb ? -1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+};
+
+/**
+ * Activity of the sign-ins whose time is in [from, to), each counted once (by eventId). A sign-in without
+ * a time is counted (its caller chose it, filed under its arrival) but is in no bucket and nobody's last seen.
+ */
+export const summarizeSignIns = (
+  signIns: readonly ClassifiedSignIn[],
+  from: Date,
+  to: Date,
+  options: SummarizeOptions = {},
+): ActivitySummary => {
+  const bucketMs = bucketMsFor(from, to);
+  const fromIso = from.toISOString();
+  const toIso = to.toISOString();
+  const tally = emptyTally();
+  const buckets = new Map<string, number>();
+  const counted = new Map<string, ClassifiedSignIn>();
+  for (const s of signIns) {
+    if (counted.has(s.eventId)) continue;
+    const at = canonicalTime(s.time);
+    if (at !== null && (at < fromIso || at >= toIso)) continue;
+    counted.set(s.eventId, s);
+    tallySignIn(tally, s, at);
+    if (at === null) continue;
+    const bucket = new Date(floorTo(Date.parse(at), bucketMs)).toISOString();
+    buckets.set(bucket, (buckets.get(bucket) ?? 0) + 1);
+  }
+  tally.silenced = options.silenced ?? 0;
+  return summaryOf(tally, {
+    from,
+    to,
+    bucketMs,
+    buckets,
+    latest: [...counted.values()].sort(newestFirst).slice(0, options.latest ?? LATEST_SIGN_INS),
+    firstSeen: options.firstSeen ?? [],
+    source: options.source ?? 'records',
+    ...(options.partial ? { partial: options.partial } : {}),
+  });
+};
+
+const anyOrNone = <T>(wanted: readonly T[], test: (w: T) => boolean): boolean =>
+  wanted.length === 0 || wanted.some(test);
+
+/** Whether a sign-in passes every filter given (several values of one filter: any of them). */
+export const matchesFilters = (s: ClassifiedSignIn, filters: QueryFilters): boolean =>
+  anyOrNone(filters.users, (u) => u.trim().toLowerCase() === userKey(s)) &&
+  anyOrNone(filters.ips, (range) => ipInRange(s.sourceIp, range)) &&
+  anyOrNone(filters.accounts, (a) => a === s.accountId) &&
+  anyOrNone(filters.regions, (r) => r.toLowerCase() === s.region?.toLowerCase()) &&
+  (filters.outcome === undefined || filters.outcome === s.outcome) &&
+  (!filters.rootOnly || s.identityType === 'Root') &&
+  (!filters.noMfaOnly || s.mfa === 'no');
