@@ -1,6 +1,7 @@
-// SignInStore on DynamoDB (one table; see shared/table-schema.ts). The same code runs against real
-// DynamoDB on Lambda and against the embedded dynalite server locally and in tests. Every change of an
-// alert's delivery state is one conditional write on the state (and lease) it expects to find.
+// The bot's store on DynamoDB (one table; see shared/table-schema.ts): sign-ins and alerts here, activity
+// (rollups, baselines, indexes) in dynamodb-activity.ts, silences in dynamodb-silences.ts. The same code runs
+// against real DynamoDB on Lambda and against the embedded dynalite server locally and in tests. Every change
+// of an alert's delivery state is one conditional write on the state (and lease) it expects to find.
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -13,27 +14,41 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { SEVERITIES, type Severity } from '../../shared/severity';
 import { BY_TIME_INDEX, PENDING_INDEX, TABLE_KEYS } from '../../shared/table-schema';
+import type { ActivitySummary } from '../core/query';
 import type { ClassifiedSignIn } from '../core/sign-in';
+import type { Silence } from '../core/silence-types';
 import type {
   AlertRecord,
   AlertResponse,
+  BotStore,
   ClaimResult,
   DueAlert,
   InitialResponse,
   NewAlert,
   PendingUpdate,
   PostedMessage,
+  RecordedSignIns,
+  SignInKey,
   SignInQuery,
-  SignInStore,
 } from '../ports';
-import { clipSignIn, clipString, dueAlertSchema, keyId, readAlert, readSignIn } from './store-records';
+import { DynamoActivity } from './dynamodb-activity';
+import { DynamoSilences } from './dynamodb-silences';
+import { ItemsRead } from './dynamodb-table';
+import {
+  byTimePartition,
+  clipString,
+  dueAlertSchema,
+  keyId,
+  readAlert,
+  readSignIn,
+  signInKey,
+  strip,
+} from './store-records';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = TABLE_KEYS;
 const DAY_MS = 86_400_000;
 
-const signInKey = (eventId: string) => ({ [PK]: `SIGNIN#${keyId(eventId)}`, [SK]: 'SIGNIN' });
 const alertKey = (alertId: string) => ({ [PK]: `ALERT#${keyId(alertId)}`, [SK]: 'ALERT' });
-const dayPartition = (iso: string): string => `DAY#${iso.slice(0, 10)}`;
 const epochSeconds = (d: Date): number => Math.floor(d.getTime() / 1000);
 /** Undelivered alerts, one partition per severity: the sweeper serves critical before medium, then by age. */
 const pendingPartition = (severity: Severity): string =>
@@ -44,63 +59,82 @@ const pendingPartition = (severity: Severity): string =>
  */
 const TIMER_PARTITION = 'RESPONSE#due';
 
-const INTERNAL = new Set<string>([
-  PK,
-  SK,
-  TTL,
-  BY_TIME_INDEX.partitionKey,
-  BY_TIME_INDEX.sortKey,
-  PENDING_INDEX.partitionKey,
-  PENDING_INDEX.sortKey,
-  'receivedAt',
-  'responseVersion',
-]);
-const strip = (item: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k)));
-
 const isConditionFailure = (err: unknown): boolean => err instanceof ConditionalCheckFailedException;
 
 export interface DynamoStoreOptions {
   readonly tableName: string;
-  /** Days a sign-in and its alert are kept (TTL). */
+  /** Days a sign-in (after its event time) and an alert (after its post) are kept (TTL). */
   readonly retentionDays: number;
 }
 
-export class DynamoSignInStore implements SignInStore {
+export class DynamoSignInStore implements BotStore {
   private readonly doc: DynamoDBDocumentClient;
+  private readonly reads = new ItemsRead();
+  private readonly activity: DynamoActivity;
+  private readonly silences: DynamoSilences;
 
   constructor(
     client: DynamoDBClient,
     private readonly options: DynamoStoreOptions,
   ) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.activity = new DynamoActivity(this.doc, this.reads, options);
+    this.silences = new DynamoSilences(this.doc, this.reads, options.tableName);
+  }
+
+  get itemsRead(): number {
+    return this.reads.total;
   }
 
   private expiry(now: Date): number {
     return epochSeconds(now) + this.options.retentionDays * 86_400;
   }
 
+  /** One sign-in stored like a batch of one: filed by event time, counted in the rollups and its baseline. */
   async saveSignIn(signIn: ClassifiedSignIn, now: Date): Promise<void> {
-    // Sign-ins without a readable time are filed under the time they arrived.
-    const when = signIn.time ?? now.toISOString();
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.options.tableName,
-        Item: {
-          ...signInKey(signIn.eventId),
-          ...clipSignIn(signIn),
-          [BY_TIME_INDEX.partitionKey]: dayPartition(when),
-          [BY_TIME_INDEX.sortKey]: `${when}#${keyId(signIn.eventId)}`,
-          receivedAt: now.toISOString(),
-          [TTL]: this.expiry(now),
-        },
-      }),
-    );
+    await this.activity.recordSignIns([signIn], now);
+  }
+
+  recordSignIns(signIns: readonly ClassifiedSignIn[], now: Date): Promise<RecordedSignIns> {
+    return this.activity.recordSignIns(signIns, now);
+  }
+
+  readActivity(from: Date, to: Date, now: Date): Promise<ActivitySummary> {
+    return this.activity.readActivity(from, to, now);
+  }
+
+  listSignInsOf(key: SignInKey, from: Date, to: Date, limit: number, now: Date): Promise<ClassifiedSignIn[]> {
+    return this.activity.listSignInsOf(key, from, to, limit, now);
+  }
+
+  coverageStart(now: Date): Promise<Date | null> {
+    return this.activity.coverageStart(now);
+  }
+
+  async countSilenced(silenceId: string, signIns: readonly ClassifiedSignIn[]): Promise<void> {
+    const held = await this.activity.countSilenced(silenceId, signIns);
+    if (held > 0) await this.silences.addHeld(silenceId, held);
+  }
+
+  createSilence(silence: Silence): Promise<boolean> {
+    return this.silences.createSilence(silence);
+  }
+
+  getSilence(id: string): Promise<Silence | null> {
+    return this.silences.getSilence(id);
+  }
+
+  listSilences(since: Date): Promise<Silence[]> {
+    return this.silences.listSilences(since);
+  }
+
+  updateSilence(id: string, change: Partial<Silence>, expected: Silence): Promise<boolean> {
+    return this.silences.updateSilence(id, change, expected);
   }
 
   async getSignIn(eventId: string): Promise<ClassifiedSignIn | null> {
-    const res = await this.doc.send(
-      new GetCommand({ TableName: this.options.tableName, Key: signInKey(eventId) }),
+    const res = await this.reads.of(
+      this.doc.send(new GetCommand({ TableName: this.options.tableName, Key: signInKey(eventId) })),
     );
     return res.Item ? readSignIn(strip(res.Item)) : null;
   }
@@ -116,29 +150,31 @@ export class DynamoSignInStore implements SignInStore {
     for (let day = Date.parse(toIso.slice(0, 10)); day >= Date.parse(fromIso.slice(0, 10)); day -= DAY_MS) {
       let startKey: Record<string, unknown> | undefined;
       do {
-        const res = await this.doc.send(
-          new QueryCommand({
-            TableName: this.options.tableName,
-            IndexName: BY_TIME_INDEX.name,
-            KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
-            // TTL deletion is lazy (and dynalite has none): expired items are filtered here.
-            FilterExpression: ['#ttl > :now', ...filter.conditions].join(' AND '),
-            ExpressionAttributeNames: {
-              '#p': BY_TIME_INDEX.partitionKey,
-              '#s': BY_TIME_INDEX.sortKey,
-              '#ttl': TTL,
-              ...filter.names,
-            },
-            ExpressionAttributeValues: {
-              ':p': dayPartition(new Date(day).toISOString()),
-              ':from': fromIso,
-              ':to': `${toIso}#\uffff`,
-              ':now': epochSeconds(now),
-              ...filter.values,
-            },
-            ScanIndexForward: false,
-            ExclusiveStartKey: startKey,
-          }),
+        const res = await this.reads.of(
+          this.doc.send(
+            new QueryCommand({
+              TableName: this.options.tableName,
+              IndexName: BY_TIME_INDEX.name,
+              KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
+              // TTL deletion is lazy (and dynalite has none): expired items are filtered here.
+              FilterExpression: ['#ttl > :now', ...filter.conditions].join(' AND '),
+              ExpressionAttributeNames: {
+                '#p': BY_TIME_INDEX.partitionKey,
+                '#s': BY_TIME_INDEX.sortKey,
+                '#ttl': TTL,
+                ...filter.names,
+              },
+              ExpressionAttributeValues: {
+                ':p': byTimePartition(new Date(day).toISOString()),
+                ':from': fromIso,
+                ':to': `${toIso}#\uffff`,
+                ':now': epochSeconds(now),
+                ...filter.values,
+              },
+              ScanIndexForward: false,
+              ExclusiveStartKey: startKey,
+            }),
+          ),
         );
         for (const item of res.Items ?? []) {
           out.push(readSignIn(strip(item)));
@@ -354,8 +390,10 @@ export class DynamoSignInStore implements SignInStore {
   }
 
   async getAlert(alertId: string): Promise<AlertRecord | null> {
-    const res = await this.doc.send(
-      new GetCommand({ TableName: this.options.tableName, Key: alertKey(alertId), ConsistentRead: true }),
+    const res = await this.reads.of(
+      this.doc.send(
+        new GetCommand({ TableName: this.options.tableName, Key: alertKey(alertId), ConsistentRead: true }),
+      ),
     );
     return res.Item ? readAlert(strip(res.Item)) : null;
   }
@@ -417,15 +455,17 @@ export class DynamoSignInStore implements SignInStore {
 
   /** Items of one partition of the sparse due index whose time has come, oldest first. */
   private async dueIn(partition: string, now: Date, limit: number): Promise<Record<string, unknown>[]> {
-    const res = await this.doc.send(
-      new QueryCommand({
-        TableName: this.options.tableName,
-        IndexName: PENDING_INDEX.name,
-        KeyConditionExpression: '#p = :p AND #s <= :now',
-        ExpressionAttributeNames: { '#p': PENDING_INDEX.partitionKey, '#s': PENDING_INDEX.sortKey },
-        ExpressionAttributeValues: { ':p': partition, ':now': now.toISOString() },
-        Limit: limit,
-      }),
+    const res = await this.reads.of(
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          IndexName: PENDING_INDEX.name,
+          KeyConditionExpression: '#p = :p AND #s <= :now',
+          ExpressionAttributeNames: { '#p': PENDING_INDEX.partitionKey, '#s': PENDING_INDEX.sortKey },
+          ExpressionAttributeValues: { ':p': partition, ':now': now.toISOString() },
+          Limit: limit,
+        }),
+      ),
     );
     return res.Items ?? [];
   }
@@ -436,17 +476,19 @@ export class DynamoSignInStore implements SignInStore {
     for (const severity of SEVERITIES) {
       let startKey: Record<string, unknown> | undefined;
       do {
-        const res = await this.doc.send(
-          new QueryCommand({
-            TableName: this.options.tableName,
-            IndexName: PENDING_INDEX.name,
-            KeyConditionExpression: '#p = :p',
-            ProjectionExpression: 'createdAt',
-            ExpressionAttributeNames: { '#p': PENDING_INDEX.partitionKey },
-            ExpressionAttributeValues: { ':p': pendingPartition(severity) },
-            Limit: Math.max(1, maxItems - read),
-            ExclusiveStartKey: startKey,
-          }),
+        const res = await this.reads.of(
+          this.doc.send(
+            new QueryCommand({
+              TableName: this.options.tableName,
+              IndexName: PENDING_INDEX.name,
+              KeyConditionExpression: '#p = :p',
+              ProjectionExpression: 'createdAt',
+              ExpressionAttributeNames: { '#p': PENDING_INDEX.partitionKey },
+              ExpressionAttributeValues: { ':p': pendingPartition(severity) },
+              Limit: Math.max(1, maxItems - read),
+              ExclusiveStartKey: startKey,
+            }),
+          ),
         );
         for (const item of res.Items ?? []) {
           const createdAt = typeof item.createdAt === 'string' ? item.createdAt : null;

@@ -3,7 +3,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SEVERITIES } from '../../shared/severity';
-import { type ClassifiedSignIn, IDENTITY_TYPES } from '../core/sign-in';
+import { TABLE_INDEXES, TABLE_KEYS } from '../../shared/table-schema';
+import type { FirstSeenFlag, FirstSeenWhat } from '../core/query';
+import { emptyTally, type Tally, type UserTally } from '../core/rollup';
+import { type ClassifiedSignIn, IDENTITY_TYPES, type IdentityType } from '../core/sign-in';
+import { MATCHER_FIELDS, type Silence } from '../core/silence-types';
 import { type AlertRecord, DELIVERY_STATUSES, RESPONSE_STATES } from '../ports';
 
 /** Longest stored string value; a 1 MB user agent is kept as its first 2,048 characters. */
@@ -22,26 +26,60 @@ export const clipString = (value: string, max: number): string => {
 export const keyId = (id: string): string =>
   id.length <= MAX_KEY_ID ? id : `sha256:${createHash('sha256').update(id).digest('hex')}`;
 
-export const clipSignIn = (signIn: ClassifiedSignIn): ClassifiedSignIn =>
-  Object.fromEntries(
-    Object.entries(signIn).map(([k, v]) => [k, typeof v === 'string' ? clipString(v, MAX_STORED_STRING) : v]),
-  ) as unknown as ClassifiedSignIn;
+/**
+ * Eight characters (48 bits) of a value's hash, for attribute names inside a rollup or a baseline: fixed
+ * length whatever an attacker typed, and no collision in practice among the few thousand names of one item.
+ */
+export const shortId = (value: string): string =>
+  createHash('sha256').update(value).digest('base64url').slice(0, 8);
 
-const text = z.string().nullable();
+export const signInKey = (eventId: string) => ({
+  [TABLE_KEYS.partitionKey]: `SIGNIN#${keyId(eventId)}`,
+  [TABLE_KEYS.sortKey]: 'SIGNIN',
+});
+/** The byTime index's partition of a time: its UTC day. */
+export const byTimePartition = (iso: string): string => `DAY#${iso.slice(0, 10)}`;
+
+/** Keys, index keys and bookkeeping: not part of the record the caller stored. */
+const INTERNAL = new Set<string>([
+  TABLE_KEYS.partitionKey,
+  TABLE_KEYS.sortKey,
+  TABLE_KEYS.ttlAttribute,
+  ...TABLE_INDEXES.flatMap((index) => [index.partitionKey, index.sortKey]),
+  'receivedAt',
+  'responseVersion',
+  'silencedBy',
+]);
+export const strip = (item: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k)));
+
+/**
+ * A sign-in as stored: long values clipped, and empty (null) ones left out, which reads back as null. A
+ * third of a sign-in's fields are usually empty: the store writes 100,000 a day, and each costs its size.
+ */
+export const clipSignIn = (signIn: ClassifiedSignIn): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(signIn)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, typeof v === 'string' ? clipString(v, MAX_STORED_STRING) : v]),
+  );
+
+/** Absent (left out when empty) reads as null. */
+const text = z.string().nullable().default(null);
 
 export const storedSignInSchema = z.object({
   eventId: z.string(),
   eventIdDerived: z.boolean(),
   eventName: z.string(),
   time: text,
-  outcome: z.enum(['success', 'failure']).nullable(),
+  outcome: z.enum(['success', 'failure']).nullable().default(null),
   failureReason: text,
   errorCode: text,
   identityType: z.enum(IDENTITY_TYPES),
   rawIdentityType: text,
   principal: z.string(),
   arn: text,
-  federation: z.enum(['identity-center', 'saml', 'switch-role', 'federation']).nullable(),
+  federation: z.enum(['identity-center', 'saml', 'switch-role', 'federation']).nullable().default(null),
   roleName: text,
   sessionName: text,
   accountId: text,
@@ -158,3 +196,212 @@ export const readAlert = (item: Record<string, unknown>): AlertRecord =>
 
 export const readSignIn = (item: Record<string, unknown>): ClassifiedSignIn =>
   parseWith(storedSignInSchema, 'sign-in', item);
+
+const matcher = z.object({ field: z.enum(MATCHER_FIELDS), value: z.string() });
+
+export const storedSilenceSchema = z.object({
+  id: z.string(),
+  matchers: z.array(matcher),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  author: z.string(),
+  reason: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  channel: z.string().nullable(),
+  cancelled: actorAt.optional(),
+  held: z.number().int().nonnegative(),
+  alarms: z.array(z.string()),
+  alarmsDisabledAt: z.string().optional(),
+  alarmsEnabledAt: z.string().optional(),
+  endAnnouncedAt: z.string().optional(),
+});
+
+const firstSeenSchema = z.object({
+  eventId: z.string(),
+  time: z.string(),
+  principal: z.string(),
+  what: z.enum(['ip', 'network', 'browser', 'region']),
+  value: z.string(),
+});
+
+export const readFirstSeen = (item: Record<string, unknown>): FirstSeenFlag =>
+  parseWith(firstSeenSchema, 'first-seen flag', item);
+
+export const readSilence = (item: Record<string, unknown>): Silence =>
+  parseWith(storedSilenceSchema, 'silence', item);
+
+/**
+ * A rollup item's attributes. DynamoDB's ADD works on top-level attributes only, so each counter is one:
+ * totals by short names; a person's as `u<id><field>` (id: `shortId` of the principalId); a source's as
+ * `i<source><field>` (the address itself: at most 100 characters); a person-and-source count as
+ * `p<person id><source>`.
+ */
+export const ROLLUP = {
+  total: 'n',
+  success: 'os',
+  failure: 'of',
+  other: 'oo',
+  noMfa: 'm',
+  silenced: 'sil',
+  droppedUsers: 'xu',
+  droppedSources: 'xi',
+  /** Sets of the person ids and of the sources and pairs an item holds: their size is its cap. */
+  userIds: 'zu',
+  detailIds: 'zd',
+} as const;
+export const identityAttr = (type: IdentityType): string => `t${type}`;
+/** n: sign-ins, f: failures, m: no MFA, l: newest-sign-in candidates (a set of `userMark`s). */
+export const userAttr = (id: string, field: 'n' | 'f' | 'm' | 'l'): string => `u${id}${field}`;
+/** n: sign-ins, f: failures. */
+export const sourceAttr = (source: string, field: 'n' | 'f'): string => `i${source}${field}`;
+export const pairAttr = (userId: string, source: string): string => `p${userId}${source}`;
+
+/**
+ * A person's newest-sign-in candidate in a rollup: their `lastMark` and who they are (the principalId), as
+ * JSON. The mark starts with the time, so the greatest string is the newest.
+ */
+export const userMark = (mark: string, principal: string): string => JSON.stringify([mark, principal]);
+const markSchema = z.tuple([z.string(), z.string()]);
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+};
+
+const ID = '[A-Za-z0-9_-]{8}';
+const USER_ATTR = new RegExp(`^u(${ID})([nfml])$`);
+const SOURCE_ATTR = /^i(.+)([nf])$/s;
+const PAIR_ATTR = new RegExp(`^p(${ID})(.+)$`, 's');
+
+/** One rollup item read back; people by short id (their names are in their marks, maybe in another item). */
+export interface RollupPart {
+  readonly tally: Tally;
+  readonly users: Map<string, { principal?: string; tally: UserTally }>;
+  readonly pairs: Map<string, Map<string, number>>;
+}
+
+type TotalField =
+  | 'total'
+  | 'success'
+  | 'failure'
+  | 'other'
+  | 'noMfa'
+  | 'silenced'
+  | 'droppedUsers'
+  | 'droppedSources';
+const TOTALS: Record<string, TotalField> = {
+  [ROLLUP.total]: 'total',
+  [ROLLUP.success]: 'success',
+  [ROLLUP.failure]: 'failure',
+  [ROLLUP.other]: 'other',
+  [ROLLUP.noMfa]: 'noMfa',
+  [ROLLUP.silenced]: 'silenced',
+  [ROLLUP.droppedUsers]: 'droppedUsers',
+  [ROLLUP.droppedSources]: 'droppedSources',
+};
+const IDENTITY_ATTRS = new Map(IDENTITY_TYPES.map((t) => [identityAttr(t), t]));
+
+const count = z.number().int().nonnegative();
+const stringSet = z.set(z.string());
+
+/** Reads a rollup item, checking every attribute it understands (the id sets are bookkeeping). */
+export const readRollup = (item: Record<string, unknown>): RollupPart => {
+  const part: RollupPart = { tally: emptyTally(), users: new Map(), pairs: new Map() };
+  const where = `rollup ${String(item[TABLE_KEYS.partitionKey])} ${String(item[TABLE_KEYS.sortKey])}`;
+  const malformed = (name: string, what: string): never => {
+    throw new CorruptRecordError(`stored ${where} is malformed: ${name} is not ${what}`);
+  };
+  const num = (name: string, v: unknown): number => {
+    const parsed = count.safeParse(v);
+    return parsed.success ? parsed.data : malformed(name, 'a count');
+  };
+  for (const [name, v] of Object.entries(strip(item))) {
+    const total = TOTALS[name];
+    const type = IDENTITY_ATTRS.get(name);
+    const u = USER_ATTR.exec(name);
+    const p = u ? null : PAIR_ATTR.exec(name);
+    const i = u || p ? null : SOURCE_ATTR.exec(name);
+    if (total) part.tally[total] += num(name, v);
+    else if (type) part.tally.byIdentityType[type] = num(name, v);
+    else if (u) {
+      const [, id = '', field] = u;
+      const user = part.users.get(id) ?? { tally: { signIns: 0, failures: 0, noMfa: 0, last: null } };
+      if (field === 'n') user.tally.signIns = num(name, v);
+      else if (field === 'f') user.tally.failures = num(name, v);
+      else if (field === 'm') user.tally.noMfa = num(name, v);
+      else {
+        const marks = stringSet.safeParse(v);
+        if (!marks.success) return malformed(name, 'a set');
+        const newest = [...marks.data].reduce((a, b) => (b > a ? b : a), '');
+        const parsed = markSchema.safeParse(parseJson(newest));
+        if (!parsed.success) return malformed(name, 'a set of marks');
+        [user.tally.last, user.principal] = parsed.data;
+      }
+      part.users.set(id, user);
+    } else if (p) {
+      const [, userId = '', source = ''] = p;
+      const sources = part.pairs.get(userId) ?? new Map<string, number>();
+      sources.set(source, num(name, v));
+      part.pairs.set(userId, sources);
+    } else if (i) {
+      const [, source = '', field] = i;
+      const tally = part.tally.sources.get(source) ?? { signIns: 0, failures: 0 };
+      if (field === 'n') tally.signIns = num(name, v);
+      else tally.failures = num(name, v);
+      part.tally.sources.set(source, tally);
+    }
+  }
+  return part;
+};
+
+/** Per person (account and user key): what their sign-ins had, remembered BASELINE_DAYS after last seen. */
+export const BASELINE = { count: 'n', since: 's', last: 'l' } as const;
+const WHAT_LETTER: Record<FirstSeenWhat, string> = { ip: 'a', network: 'w', browser: 'b', region: 'r' };
+/** A remembered thing's name in its baseline: `<letter of what><shortId of the value>`. */
+export const thingKey = (what: FirstSeenWhat, id: string): string => `${WHAT_LETTER[what]}${id}`;
+/** c: sign-ins with it, f: first seen, l: last seen. */
+export const thingAttr = (key: string, field: 'c' | 'f' | 'l'): string => `${key}${field}`;
+const THING_ATTR = new RegExp(`^([awbr]${ID})([cfl])$`);
+
+export interface RememberedThing {
+  count: number;
+  first: string | null;
+  last: string | null;
+}
+
+export interface RememberedUser {
+  count: number;
+  since: string | null;
+  last: string | null;
+  /** By `thingKey`. */
+  things: Map<string, RememberedThing>;
+}
+
+export const readBaseline = (item: Record<string, unknown>): RememberedUser => {
+  const where = `baseline ${String(item[TABLE_KEYS.partitionKey])}`;
+  const fail = (name: string): never => {
+    throw new CorruptRecordError(`stored ${where} is malformed: ${name}`);
+  };
+  const num = (name: string, v: unknown): number => (count.safeParse(v).success ? (v as number) : fail(name));
+  const iso = (name: string, v: unknown): string => (typeof v === 'string' ? v : fail(name));
+  const user: RememberedUser = { count: 0, since: null, last: null, things: new Map() };
+  for (const [name, v] of Object.entries(strip(item))) {
+    if (name === BASELINE.count) user.count = num(name, v);
+    else if (name === BASELINE.since) user.since = iso(name, v);
+    else if (name === BASELINE.last) user.last = iso(name, v);
+    else {
+      const m = THING_ATTR.exec(name);
+      if (!m) continue;
+      const [, key = '', field] = m;
+      const thing = user.things.get(key) ?? { count: 0, first: null, last: null };
+      if (field === 'c') thing.count = num(name, v);
+      else if (field === 'f') thing.first = iso(name, v);
+      else thing.last = iso(name, v);
+      user.things.set(key, thing);
+    }
+  }
+  return user;
+};

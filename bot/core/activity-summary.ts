@@ -21,10 +21,11 @@ export interface SummarizeOptions {
   readonly partial?: string;
 }
 
+/** Newest first, then by event id descending: the order of the store's time index (`<time>#<eventId>`). */
 const newestFirst = (a: ClassifiedSignIn, b: ClassifiedSignIn): number => {
-  const ta = canonicalTime(a.time) ?? '';
-  const tb = canonicalTime(b.time) ?? '';
-  return ta < tb ? 1 : ta > tb ? -1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+  const ka = `${canonicalTime(a.time) ?? ''}#${a.eventId}`;
+  const kb = `${canonicalTime(b.time) ?? ''}#${b.eventId}`;
+  return ka < kb ? 1 : ka > kb ? -1 : 0;
 };
 
 /**
