@@ -178,7 +178,9 @@ export class DynamoActivity {
     };
   }
 
+  /** Flags for what a successful sign-in brought new (failures are not learned: a guesser would flood them). */
   private firstSeenItems({ signIn, at }: Fresh, facts: BaselineFacts | undefined): Item[] {
+    if (signIn.outcome !== 'success') return [];
     return firstSeenOf(facts).flatMap((what) => {
       const seen = facts?.seen[what];
       if (!seen) return [];
