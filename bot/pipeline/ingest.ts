@@ -272,11 +272,53 @@ const recordSignIns = async (
     return none;
   }
   try {
-    return await deps.store.recordSignIns(signIns, deps.clock.now());
+    return await beforeStoreDeadline(deps.store.recordSignIns(signIns, deps.clock.now()), deps, options);
   } catch (err) {
-    for (const s of signIns) result.notStored.push({ id: `signin:${s.eventId}`, error: describeError(err) });
-    deps.logger.error('sign-ins not stored', { count: signIns.length, error: describeError(err) });
-    return none;
+    if (signIns.length === 1 || err instanceof StoreDeadlineError) {
+      for (const s of signIns)
+        result.notStored.push({ id: `signin:${s.eventId}`, error: describeError(err) });
+      deps.logger.error('sign-ins not stored', { count: signIns.length, error: describeError(err) });
+      return none;
+    }
+    // One bad sign-in must not keep the others out of the store: each on its own, while time allows.
+    deps.logger.warn('batch not stored; storing one by one', {
+      count: signIns.length,
+      error: describeError(err),
+    });
+    const baselines = new Map<string, BaselineFacts>();
+    const added = new Set<string>();
+    for (const s of signIns) {
+      const one = await recordSignIns([s], deps, options, result);
+      for (const [id, facts] of one.baselines) baselines.set(id, facts);
+      for (const id of one.added ?? []) added.add(id);
+    }
+    return { baselines, added };
+  }
+};
+
+class StoreDeadlineError extends Error {
+  override readonly name = 'StoreDeadlineError';
+}
+
+/** A store that does not answer must not hold the worker past its store deadline (the call is abandoned). */
+const beforeStoreDeadline = async <T>(
+  work: Promise<T>,
+  deps: IngestDeps,
+  options: IngestOptions,
+): Promise<T> => {
+  if (options.storeDeadline === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new StoreDeadlineError('the store did not answer before the worker had to stop')),
+      Math.max(0, (options.storeDeadline as number) - deps.clock.now().getTime()),
+    );
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => undefined);
   }
 };
 
@@ -284,10 +326,12 @@ const recordSignIns = async (
  * The silences in force, read once per batch. When they cannot be read every card goes out: a silence that
  * fails open costs noise, one that fails closed could hide an attack.
  */
-const activeSilences = async (deps: IngestDeps): Promise<Silence[]> => {
+const activeSilences = async (deps: IngestDeps, options: IngestOptions): Promise<Silence[]> => {
   const now = deps.clock.now();
+  if (outOfTime(deps, options)) return [];
   try {
-    return (await deps.store.listSilences(now)).filter((s) => silenceState(s, now) === 'active');
+    const silences = await beforeStoreDeadline(deps.store.listSilences(now), deps, options);
+    return silences.filter((s) => silenceState(s, now) === 'active');
   } catch (err) {
     deps.logger.error('silences not read; posting everything', { error: describeError(err) });
     return [];
@@ -303,7 +347,7 @@ const createAlerts = async (
 ) => {
   const due: { alertId: string; severity: Severity }[] = [];
   const seen = new Set<string>();
-  const silences = subjects.some((s) => s.signIn || s.alarmName) ? await activeSilences(deps) : [];
+  const silences = subjects.some((s) => s.signIn || s.alarmName) ? await activeSilences(deps, options) : [];
   const held = new Map<string, ClassifiedSignIn[]>();
   for (const s of subjects) {
     // A silence holds back what happened while it was in force (event time), and only while it still is: a

@@ -289,9 +289,11 @@ describe('delivery under trouble', () => {
   it('still posts the card of a sign-in that could not be stored, and reports it so that the worker fails', async () => {
     const p = pipeline();
     const flaky: DynamoSignInStore = Object.create(store);
-    flaky.saveSignIn = async (signIn, at) => {
-      if (signIn.eventId === 'unstorable') throw new Error('ValidationException: Item size has exceeded');
-      return store.saveSignIn(signIn, at);
+    // The batch fails because of one sign-in: the others are stored one by one.
+    flaky.recordSignIns = async (signIns, at) => {
+      if (signIns.some((s) => s.eventId === 'unstorable'))
+        throw new Error('ValidationException: Item size has exceeded');
+      return store.recordSignIns(signIns, at);
     };
     const result = await ingest(decodeValue({ Records: [record('unstorable'), record('survivor')] }), {
       ...p.deps,
