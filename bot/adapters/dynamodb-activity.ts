@@ -16,6 +16,7 @@ import { normalizeIp } from '../core/ip-range';
 import { type ActivitySummary, type FirstSeenFlag, type FirstSeenWhat, userKey } from '../core/query';
 import {
   addPair,
+  addressOf,
   addUser,
   bucketMsFor,
   canonicalTime,
@@ -42,7 +43,7 @@ import {
   UpdateBuilder,
 } from './dynamodb-table';
 import {
-  BASELINE,
+  baselineItem,
   byTimePartition,
   clipSignIn,
   identityAttr,
@@ -59,8 +60,6 @@ import {
   signInKey,
   sourceAttr,
   strip,
-  thingAttr,
-  thingKey,
   userAttr,
   userMark,
 } from './store-records';
@@ -72,12 +71,10 @@ const SHARDS = { hour: 4, day: 8 } as const;
 /** People, and sources plus person-and-source pairs, one rollup item keeps (about 150 KB each at most). */
 const USER_CAP = 250;
 const DETAIL_CAP = 3_000;
-/** Newest-sign-in candidates a rollup keeps per person before older ones are deleted. */
-const MARKS_KEPT = 3;
+/** Newest-sign-in candidates a rollup keeps per person before the older ones are deleted. */
+const MARKS_KEPT = 8;
 /** Things (IPs, networks, browsers, regions) one person's baseline remembers. */
 const THING_CAP = 2_000;
-/** Stale things one baseline update forgets (the rest go with the next updates). */
-const PRUNE_PER_UPDATE = 30;
 const LATEST = 10;
 const FIRST_SEEN = 20;
 /** DynamoDB calls in flight at once for one batch or one answer. */
@@ -153,18 +150,15 @@ export class DynamoActivity {
     await batchPut(this.doc, this.table, [
       ...fresh.map((f) => this.signInItem(f, now)),
       ...fresh.flatMap((f) => this.firstSeenItems(f, learned.facts.get(f.signIn.eventId))),
+      ...learned.items,
     ]);
-    await Promise.all([
-      this.writeRollups(fresh),
-      inParallel(learned.updates, PARALLEL, (u) => this.doc.send(new UpdateCommand(u))),
-      this.widenCoverage(fresh, now),
-    ]);
+    await Promise.all([this.writeRollups(fresh), this.widenCoverage(fresh, now)]);
     return { added: new Set(fresh.map((f) => f.signIn.eventId)), baselines: learned.facts };
   }
 
   private signInItem({ signIn, at }: Fresh, now: Date): Item {
     const sortKey = `${at}#${keyId(signIn.eventId)}`;
-    const ip = signIn.sourceIp === null ? null : normalizeIp(signIn.sourceIp);
+    const ip = signIn.sourceIp === null ? null : addressOf(signIn.sourceIp);
     return {
       ...signInKey(signIn.eventId),
       ...clipSignIn(signIn),
@@ -530,14 +524,16 @@ export class DynamoActivity {
   // ---- baselines -----------------------------------------------------------------------------------------
 
   /**
-   * What each person's baseline knew before each of their new sign-ins, and the updates that remember the
-   * batch: one per person (more when a person brings more things than one expression holds). Only successful
-   * sign-ins are learned: a password guesser's address must not become familiar by failing often.
+   * What each person's baseline knew before each of their new sign-ins, and the baselines that remember the
+   * batch. Only successful sign-ins are learned: a password guesser's address must not become familiar by
+   * failing often. A baseline is read and written whole (one BatchGet and one BatchWrite for the batch's
+   * people, not an update each): two workers learning the same person at the same instant can lose one's
+   * part, and a thing may then be "new" once more.
    */
   private async learnBaselines(
     fresh: readonly Fresh[],
     now: Date,
-  ): Promise<{ facts: Map<string, BaselineFacts>; updates: ReturnType<UpdateBuilder['build']>[] }> {
+  ): Promise<{ facts: Map<string, BaselineFacts>; items: Item[] }> {
     const byPerson = new Map<string, Fresh[]>();
     for (const f of fresh) {
       const person = principalId(f.signIn);
@@ -545,23 +541,32 @@ export class DynamoActivity {
       list.push(f);
       byPerson.set(person, list);
     }
-    const items = await batchGet(this.doc, this.reads, this.table, [...byPerson.keys()].map(baselineKey));
-    const remembered = new Map(items.map((item) => [String(item[PK]), readBaseline(item)]));
+    const stored = await batchGet(this.doc, this.reads, this.table, [...byPerson.keys()].map(baselineKey));
+    const remembered = new Map(stored.map((item) => [String(item[PK]), readBaseline(strip(item))]));
     const cutoff = new Date(now.getTime() - BASELINE_DAYS * DAY_MS).toISOString();
     const values = valuesOfBatch();
     const facts = new Map<string, BaselineFacts>();
-    const updates: ReturnType<UpdateBuilder['build']>[] = [];
+    const items: Item[] = [];
     for (const [person, signIns] of byPerson) {
       const key = baselineKey(person);
       const memory = new PersonMemory(remembered.get(key[PK]) ?? null, cutoff);
+      let learned = false;
       for (const f of signIns) {
         const seen = values(f.signIn);
         facts.set(f.signIn.eventId, memory.factsFor(seen));
-        if (f.signIn.outcome === 'success') memory.learn(seen, f.at);
+        if (f.signIn.outcome !== 'success') continue;
+        memory.learn(seen, f.at);
+        learned = true;
       }
-      for (const update of memory.updates(BASELINE_DAYS)) updates.push(update.build(this.table, key));
+      if (!learned) continue;
+      const user = memory.remembered();
+      items.push({
+        ...key,
+        ...baselineItem(user),
+        [TTL]: epochSeconds(Date.parse(user.last ?? now.toISOString()) + BASELINE_DAYS * DAY_MS),
+      });
     }
-    return { facts, updates };
+    return { facts, items };
   }
 }
 
@@ -582,6 +587,9 @@ interface SourceEntry {
   readonly failures: number;
   readonly pairs: readonly { readonly userId: string; readonly n: number }[];
 }
+
+/** What counts toward an item's cap of sources and pairs: six characters each, not the names themselves. */
+const detailId = (name: string): string => shortId(name).slice(0, 6);
 
 /** Part of one rollup item's change that fits one update expression. */
 interface Chunk {
@@ -629,23 +637,26 @@ const shardChunks = (tally: Tally, shards: number): Chunk[] => {
   perShard.forEach((entries, shard) => {
     let chunk: Chunk = { shard, totals: shard === 0 ? tally : null, users: [], sources: [] };
     let clauses = chunk.totals ? TOTALS_CLAUSES : 0;
+    const flush = () => {
+      if (chunk.totals || chunk.users.length > 0 || chunk.sources.length > 0) chunks.push(chunk);
+      chunk = { shard, totals: null, users: [], sources: [] };
+      clauses = 0;
+    };
     const room = (n: number) => {
-      if (clauses + n > MAX_CLAUSES && (chunk.users.length > 0 || chunk.sources.length > 0)) {
-        chunks.push(chunk);
-        chunk = { shard, totals: null, users: [], sources: [] };
-        clauses = 0;
-      }
+      if (clauses + n > MAX_CLAUSES) flush();
       clauses += n;
     };
     for (const u of entries.users) {
       room(userClauses(u));
       chunk.users.push(u);
     }
+    // People and sources in separate updates: only the people's returns what it changed (to prune marks).
+    if (chunk.users.length > 0) flush();
     for (const s of entries.sources) {
       room(sourceClauses(s));
       chunk.sources.push(s);
     }
-    if (chunk.totals || chunk.users.length > 0 || chunk.sources.length > 0) chunks.push(chunk);
+    flush();
   });
   return chunks;
 };
@@ -684,10 +695,10 @@ const chunkUpdate = (chunk: Chunk, withUsers: boolean, withSources: boolean): Up
     for (const s of chunk.sources) {
       u.add(sourceAttr(s.source, 'n'), s.signIns);
       addCount(sourceAttr(s.source, 'f'), s.failures);
-      ids.add(s.source);
+      ids.add(detailId(s.source));
       for (const p of s.pairs) {
         u.add(pairAttr(p.userId, s.source), p.n);
-        ids.add(`${p.userId}${s.source}`);
+        ids.add(detailId(`${p.userId}${s.source}`));
       }
     }
     u.add(ROLLUP.detailIds, ids);
@@ -744,84 +755,77 @@ const resolveRollup = (part: RollupPart, names: ReadonlyMap<string, string>): Ta
 // ---- baselines -------------------------------------------------------------------------------------------
 
 /** The values a baseline keeps of each sign-in; browser families are parsed once per user agent a batch. */
+/** The values a baseline keeps of each sign-in; addresses and user agents are parsed once a batch. */
 const valuesOfBatch = () => {
-  const browsers = new Map<string, string | undefined>();
-  return (s: ClassifiedSignIn): Partial<Record<FirstSeenWhat, string>> => {
-    const values = baselineValues({ sourceIp: s.sourceIp, region: s.region, userAgent: null });
-    if (s.userAgent) {
-      if (!browsers.has(s.userAgent))
-        browsers.set(
-          s.userAgent,
-          baselineValues({ sourceIp: null, region: null, userAgent: s.userAgent }).browser,
-        );
-      const browser = browsers.get(s.userAgent);
-      if (browser) values.browser = browser;
+  const cache = new Map<string, Partial<Record<FirstSeenWhat, string>>>();
+  const once = (key: string, of: () => Partial<Record<FirstSeenWhat, string>>) => {
+    let values = cache.get(key);
+    if (!values) {
+      values = of();
+      cache.set(key, values);
     }
     return values;
   };
+  return (s: ClassifiedSignIn): Partial<Record<FirstSeenWhat, string>> => ({
+    ...(s.sourceIp
+      ? once(`ip ${s.sourceIp}`, () =>
+          baselineValues({ sourceIp: s.sourceIp, region: null, userAgent: null }),
+        )
+      : {}),
+    ...(s.userAgent
+      ? once(`ua ${s.userAgent}`, () =>
+          baselineValues({ sourceIp: null, region: null, userAgent: s.userAgent }),
+        )
+      : {}),
+    ...(s.region ? { region: s.region } : {}),
+  });
 };
 
-interface ThingState {
-  count: number;
-  first: string | null;
-  last: string | null;
-  /** What the store holds: fresh (remembered), stale (past BASELINE_DAYS) or absent. */
-  readonly stored: 'fresh' | 'stale' | 'absent';
-  /** Sign-ins of this batch with it, and the batch's first and last time. */
-  added: number;
-  batchFirst: string | null;
-  batchLast: string | null;
-}
+type Thing = [count: number, first: string, last: string];
 
-/** One person's baseline while a batch is learned: the remembered state, then each sign-in in time order. */
+/**
+ * One person's baseline while a batch is learned: what was remembered (things not seen for BASELINE_DAYS
+ * forgotten), then each sign-in in time order.
+ */
 class PersonMemory {
   private count: number;
   private since: string | null;
-  private readonly storedUser: 'fresh' | 'stale' | 'absent';
-  private readonly storedLast: string | null;
-  private added = 0;
-  private batchFirst: string | null = null;
-  private batchLast: string | null = null;
-  private readonly things = new Map<string, ThingState>();
-  private readonly stale: string[] = [];
+  private last: string | null;
+  private readonly things = new Map<FirstSeenWhat, Map<string, Thing>>();
+  private size = 0;
 
-  constructor(
-    private readonly memory: RememberedUser | null,
-    private readonly cutoff: string,
-  ) {
-    const fresh = memory !== null && memory.last !== null && memory.last >= cutoff;
-    this.storedUser = memory === null ? 'absent' : fresh ? 'fresh' : 'stale';
-    this.count = fresh ? (memory?.count ?? 0) : 0;
-    this.since = fresh ? (memory?.since ?? null) : null;
-    this.storedLast = memory?.last ?? null;
-    for (const [key, t] of memory?.things ?? []) if (t.last === null || t.last < cutoff) this.stale.push(key);
+  constructor(memory: RememberedUser | null, cutoff: string) {
+    const known = memory !== null && memory.last !== null && memory.last >= cutoff;
+    this.count = known ? memory.count : 0;
+    this.since = known ? memory.since : null;
+    this.last = known ? memory.last : null;
+    for (const [what, byValue] of Object.entries(memory?.things ?? {}) as [
+      FirstSeenWhat,
+      Record<string, Thing>,
+    ][])
+      for (const [value, thing] of Object.entries(byValue))
+        if (thing[2] >= cutoff) {
+          this.of(what).set(value, [...thing]);
+          this.size += 1;
+        }
   }
 
-  private thing(what: FirstSeenWhat, value: string): ThingState {
-    const key = thingKey(what, shortId(value));
-    let state = this.things.get(key);
-    if (!state) {
-      const stored = this.memory?.things.get(key);
-      const fresh = stored !== undefined && stored.last !== null && stored.last >= this.cutoff;
-      state = {
-        count: fresh ? stored.count : 0,
-        first: fresh ? stored.first : null,
-        last: fresh ? stored.last : null,
-        stored: stored === undefined ? 'absent' : fresh ? 'fresh' : 'stale',
-        added: 0,
-        batchFirst: null,
-        batchLast: null,
-      };
-      this.things.set(key, state);
+  private of(what: FirstSeenWhat): Map<string, Thing> {
+    let map = this.things.get(what);
+    if (!map) {
+      map = new Map();
+      this.things.set(what, map);
     }
-    return state;
+    return map;
   }
 
   factsFor(values: Partial<Record<FirstSeenWhat, string>>): BaselineFacts {
     const seen: Partial<Record<FirstSeenWhat, SeenBefore>> = {};
     for (const [what, value] of Object.entries(values) as [FirstSeenWhat, string][]) {
-      const t = this.thing(what, value);
-      seen[what] = { first: t.count === 0, count: t.count, since: t.count === 0 ? null : t.first, value };
+      const thing = this.things.get(what)?.get(value);
+      seen[what] = thing
+        ? { first: false, count: thing[0], since: thing[1], value }
+        : { first: true, count: 0, since: null, value };
     }
     return { knownUser: this.count > 0, userSignIns: this.count, userSince: this.since, seen };
   }
@@ -829,61 +833,28 @@ class PersonMemory {
   learn(values: Partial<Record<FirstSeenWhat, string>>, at: string): void {
     this.count += 1;
     this.since ??= at;
-    this.added += 1;
-    this.batchFirst ??= at;
-    this.batchLast = at;
+    this.last = this.last === null || at > this.last ? at : this.last;
     for (const [what, value] of Object.entries(values) as [FirstSeenWhat, string][]) {
-      const t = this.thing(what, value);
-      t.count += 1;
-      t.first ??= at;
-      t.last = t.last === null || at > t.last ? at : t.last;
-      t.added += 1;
-      t.batchFirst ??= at;
-      t.batchLast = at;
+      const thing = this.things.get(what)?.get(value);
+      if (thing) {
+        thing[0] += 1;
+        if (at > thing[2]) thing[2] = at;
+      } else if (this.size < THING_CAP) {
+        // Past the cap a new thing is not remembered: it stays "new", which errs on the side of telling.
+        this.of(what).set(value, [1, at, at]);
+        this.size += 1;
+      }
     }
   }
 
-  /**
-   * ADDs for what was remembered, SETs for what had been forgotten (past BASELINE_DAYS: it starts again),
-   * and stale things removed a few at a time. The person's TTL follows their last sign-in.
-   */
-  updates(days: number): UpdateBuilder[] {
-    if (this.added === 0) return [];
-    const out: UpdateBuilder[] = [];
-    let u = new UpdateBuilder();
-    const last =
-      this.storedLast && this.storedLast > (this.batchLast ?? '') ? this.storedLast : this.batchLast;
-    if (this.storedUser === 'stale') {
-      u.set(BASELINE.count, this.added).set(BASELINE.since, this.batchFirst).set(BASELINE.last, last);
-    } else {
-      u.add(BASELINE.count, this.added).setIfMissing(BASELINE.since, this.batchFirst);
-      if (last !== this.storedLast) u.set(BASELINE.last, last);
-    }
-    u.set(TABLE_KEYS.ttlAttribute, epochSeconds(Date.parse(last ?? '') + days * DAY_MS));
-    let remembered = this.memory?.things.size ?? 0;
-    for (const [key, t] of this.things) {
-      if (t.added === 0) continue;
-      if (t.stored === 'absent' && remembered >= THING_CAP) continue;
-      if (!u.fits(3)) {
-        out.push(u);
-        u = new UpdateBuilder();
-      }
-      const attr = (field: 'c' | 'f' | 'l') => thingAttr(key, field);
-      if (t.stored === 'fresh') {
-        u.add(attr('c'), t.added);
-        if (t.batchLast && t.last === t.batchLast) u.set(attr('l'), t.batchLast);
-      } else if (t.stored === 'stale') {
-        u.set(attr('c'), t.added).set(attr('f'), t.batchFirst).set(attr('l'), t.batchLast);
-      } else {
-        remembered += 1;
-        u.add(attr('c'), t.added).setIfMissing(attr('f'), t.batchFirst).set(attr('l'), t.batchLast);
-      }
-    }
-    for (const key of this.stale.filter((k) => !this.things.has(k)).slice(0, PRUNE_PER_UPDATE)) {
-      if (!u.fits(3)) break;
-      for (const field of ['c', 'f', 'l'] as const) u.remove(thingAttr(key, field));
-    }
-    out.push(u);
-    return out;
+  remembered(): RememberedUser {
+    return {
+      count: this.count,
+      since: this.since,
+      last: this.last,
+      things: Object.fromEntries(
+        [...this.things].map(([what, byValue]) => [what, Object.fromEntries(byValue)]),
+      ),
+    };
   }
 }

@@ -357,51 +357,43 @@ export const readRollup = (item: Record<string, unknown>): RollupPart => {
   return part;
 };
 
-/** Per person (account and user key): what their sign-ins had, remembered BASELINE_DAYS after last seen. */
-export const BASELINE = { count: 'n', since: 's', last: 'l' } as const;
-const WHAT_LETTER: Record<FirstSeenWhat, string> = { ip: 'a', network: 'w', browser: 'b', region: 'r' };
-/** A remembered thing's name in its baseline: `<letter of what><shortId of the value>`. */
-export const thingKey = (what: FirstSeenWhat, id: string): string => `${WHAT_LETTER[what]}${id}`;
-/** c: sign-ins with it, f: first seen, l: last seen. */
-export const thingAttr = (key: string, field: 'c' | 'f' | 'l'): string => `${key}${field}`;
-const THING_ATTR = new RegExp(`^([awbr]${ID})([cfl])$`);
-
-export interface RememberedThing {
-  count: number;
-  first: string | null;
-  last: string | null;
-}
-
+/**
+ * A person's baseline (account and user key): their sign-in count and since when, and per thing (IP, network,
+ * browser family, region) how many sign-ins had it, first and last seen. Written whole, read whole.
+ */
 export interface RememberedUser {
-  count: number;
-  since: string | null;
-  last: string | null;
-  /** By `thingKey`. */
-  things: Map<string, RememberedThing>;
+  readonly count: number;
+  readonly since: string | null;
+  readonly last: string | null;
+  /** By what, then by value: [sign-ins with it, first seen, last seen]. */
+  readonly things: Readonly<Partial<Record<FirstSeenWhat, Readonly<Record<string, RememberedThing>>>>>;
 }
+export type RememberedThing = readonly [count: number, first: string, last: string];
 
-export const readBaseline = (item: Record<string, unknown>): RememberedUser => {
-  const where = `baseline ${String(item[TABLE_KEYS.partitionKey])}`;
-  const fail = (name: string): never => {
-    throw new CorruptRecordError(`stored ${where} is malformed: ${name}`);
-  };
-  const num = (name: string, v: unknown): number => (count.safeParse(v).success ? (v as number) : fail(name));
-  const iso = (name: string, v: unknown): string => (typeof v === 'string' ? v : fail(name));
-  const user: RememberedUser = { count: 0, since: null, last: null, things: new Map() };
-  for (const [name, v] of Object.entries(strip(item))) {
-    if (name === BASELINE.count) user.count = num(name, v);
-    else if (name === BASELINE.since) user.since = iso(name, v);
-    else if (name === BASELINE.last) user.last = iso(name, v);
-    else {
-      const m = THING_ATTR.exec(name);
-      if (!m) continue;
-      const [, key = '', field] = m;
-      const thing = user.things.get(key) ?? { count: 0, first: null, last: null };
-      if (field === 'c') thing.count = num(name, v);
-      else if (field === 'f') thing.first = iso(name, v);
-      else thing.last = iso(name, v);
-      user.things.set(key, thing);
-    }
-  }
-  return user;
-};
+const rememberedThing = z.tuple([count, z.string(), z.string()]);
+const thingsSchema = z.partialRecord(
+  z.enum(['ip', 'network', 'browser', 'region']),
+  z.record(z.string(), rememberedThing),
+);
+const baselineSchema = z.object({
+  count,
+  since: z.string().nullable(),
+  last: z.string().nullable(),
+  things: z.string().transform((text, ctx) => {
+    const parsed = thingsSchema.safeParse(parseJson(text));
+    if (parsed.success) return parsed.data;
+    ctx.addIssue({ code: 'custom', message: 'things is not a baseline' });
+    return z.NEVER;
+  }),
+});
+
+export const readBaseline = (item: Record<string, unknown>): RememberedUser =>
+  parseWith(baselineSchema, 'baseline', item);
+
+/** A baseline as stored (the things as one JSON attribute: nothing reads a part of it). */
+export const baselineItem = (user: RememberedUser): Record<string, unknown> => ({
+  count: user.count,
+  since: user.since,
+  last: user.last,
+  things: JSON.stringify(user.things),
+});

@@ -41,9 +41,24 @@ const splitPrincipalId = (id: string): { accountId: string | null; key: string }
   return { accountId, key };
 };
 
+const normalized = new Map<string, string | null>();
+/** Addresses remembered in their normal form: a busy day repeats a few thousand of them 100,000 times. */
+const ADDRESSES_REMEMBERED = 10_000;
+
+/** `normalizeIp`, remembered: null when the source is not an address. */
+export const addressOf = (sourceIp: string): string | null => {
+  let address = normalized.get(sourceIp);
+  if (address === undefined) {
+    address = normalizeIp(sourceIp);
+    if (normalized.size >= ADDRESSES_REMEMBERED) normalized.clear();
+    normalized.set(sourceIp, address);
+  }
+  return address;
+};
+
 /** The source a sign-in is counted under: the normalized address, or the recorded text when it is none. */
 export const sourceOf = (s: Pick<ClassifiedSignIn, 'sourceIp'>): string | null =>
-  s.sourceIp === null ? null : (normalizeIp(s.sourceIp) ?? clip(s.sourceIp, MAX_SOURCE_TEXT));
+  s.sourceIp === null ? null : (addressOf(s.sourceIp) ?? clip(s.sourceIp, MAX_SOURCE_TEXT));
 
 /**
  * A person's newest sign-in as one string, `<time>\t<identity type>\t<principal>`: the greatest string is the
