@@ -6,7 +6,6 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
-  UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../shared/table-schema';
@@ -77,8 +76,6 @@ const itemsIn = (out: ReadOutput): number => {
 
 /** DynamoDB refuses an expression over 4 KB (dynalite does not check: this code does). */
 const EXPRESSION_LIMIT = 4_096;
-/** A chunk leaves room for the condition and the last clause. */
-const MAX_EXPRESSION_CHARS = 3_500;
 
 export class ExpressionTooLongError extends Error {
   override readonly name = 'ExpressionTooLongError';
@@ -99,19 +96,9 @@ export class UpdateBuilder {
   private readonly values: Record<string, unknown> = {};
   private readonly nameOf = new Map<string, string>();
   private next = 0;
-  private chars = 0;
-
-  get size(): number {
-    return this.chars;
-  }
 
   get isEmpty(): boolean {
     return this.adds.length + this.sets.length + this.deletes.length + this.removes.length === 0;
-  }
-
-  /** Whether `clauses` more clauses of an attribute-and-value pair would still fit. */
-  fits(clauses: number): boolean {
-    return this.chars + clauses * 24 <= MAX_EXPRESSION_CHARS;
   }
 
   name(attribute: string): string {
@@ -132,7 +119,6 @@ export class UpdateBuilder {
 
   private push(list: string[], clause: string): this {
     list.push(clause);
-    this.chars += clause.length + 2;
     return this;
   }
 
@@ -167,7 +153,6 @@ export class UpdateBuilder {
       text = text.replaceAll(`{v${i}}`, this.value(v));
     });
     this.conditions.push(`(${text})`);
-    this.chars += text.length + 7;
     return this;
   }
 
@@ -193,13 +178,13 @@ export class UpdateBuilder {
   }
 }
 
-export const sendUpdate = (doc: DynamoDBDocumentClient, tableName: string, key: Key, update: UpdateBuilder) =>
-  doc.send(new UpdateCommand(update.build(tableName, key)));
-
 const BATCH_GET_KEYS = 100;
 const BATCH_WRITE_ITEMS = 25;
 const MAX_BATCH_ROUNDS = 8;
 
+// The SDK retries a failed call, not the unprocessed part of a successful batch call: that part is asked
+// again here, with exponential backoff as DynamoDB recommends.
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
 const backoff = (round: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 25 * 2 ** round)));
 
