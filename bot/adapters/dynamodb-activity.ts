@@ -72,7 +72,7 @@ const SHARDS = { hour: 4, day: 8 } as const;
 const USER_CAP = 250;
 const DETAIL_CAP = 3_000;
 /** Newest-sign-in candidates a rollup keeps per person before the older ones are deleted. */
-const MARKS_KEPT = 8;
+const MARKS_KEPT = 4;
 /** Things (IPs, networks, browsers, regions) one person's baseline remembers. */
 const THING_CAP = 2_000;
 const LATEST = 10;
