@@ -130,7 +130,9 @@ export class Silences {
     for (const silence of silences) {
       if (silenceState(silence, now) !== 'expired' || silence.endAnnouncedAt) continue;
       try {
-        if (await this.announceEnd(silence)) result.announced += 1;
+        // Re-read: reconciling the alarms may have changed it (a stale copy would lose the claim).
+        const latest = (await this.deps.store.getSilence(silence.id)) ?? silence;
+        if (!latest.endAnnouncedAt && (await this.announceEnd(latest))) result.announced += 1;
       } catch (err) {
         result.errors += 1;
         this.deps.logger.error('silence end not announced', {
