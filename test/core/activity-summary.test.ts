@@ -4,40 +4,15 @@ import { LATEST_SIGN_INS, matchesFilters, summarizeSignIns } from '../../bot/cor
 import { NO_FILTERS, type QueryFilters } from '../../bot/core/query';
 import { emptyTally, mergeTally, tallySignIn } from '../../bot/core/rollup';
 import type { ClassifiedSignIn } from '../../bot/core/sign-in';
+import { syntheticSignIn } from '../helpers/sign-in';
 
 const NOW = new Date('2026-11-02T15:20:00.000Z');
 const HOUR = 3_600_000;
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
 
 let seq = 0;
-const signIn = (over: Partial<ClassifiedSignIn> = {}): ClassifiedSignIn => ({
-  eventId: `e-${++seq}`,
-  eventIdDerived: false,
-  eventName: 'ConsoleLogin',
-  time: ago(10 * 60_000),
-  outcome: 'success',
-  failureReason: null,
-  errorCode: null,
-  identityType: 'IAMUser',
-  rawIdentityType: 'IAMUser',
-  principal: 'alice',
-  arn: null,
-  federation: null,
-  roleName: null,
-  sessionName: null,
-  accountId: '111122223333',
-  identityAccountId: '111122223333',
-  sourceIp: '203.0.113.7',
-  region: 'us-east-1',
-  userAgent: null,
-  mfa: 'yes',
-  mfaDevice: null,
-  loginTo: null,
-  switchFrom: null,
-  credentialType: null,
-  severity: 'low',
-  ...over,
-});
+const signIn = (over: Partial<ClassifiedSignIn> = {}): ClassifiedSignIn =>
+  syntheticSignIn({ eventId: `e-${++seq}`, time: ago(10 * 60_000), ...over });
 
 const filters = (over: Partial<QueryFilters>): QueryFilters => ({ ...NO_FILTERS, ...over });
 const DAY_WINDOW = [new Date(NOW.getTime() - 24 * HOUR), NOW] as const;

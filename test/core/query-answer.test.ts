@@ -7,6 +7,7 @@ import type { Block, SlackMessage, TextObject } from '../../bot/core/render/bloc
 import { LIMITS } from '../../bot/core/render/blocks';
 import { renderQueryAnswer, renderQueryText, sparkline } from '../../bot/core/render/query-answer';
 import type { ClassifiedSignIn } from '../../bot/core/sign-in';
+import { syntheticSignIn } from '../helpers/sign-in';
 
 const NOW = new Date('2026-11-20T10:00:00Z');
 const HOUR = 3_600_000;
@@ -27,34 +28,12 @@ const person = (i: number, over: Partial<PrincipalActivity> = {}): PrincipalActi
   ...over,
 });
 
-const signIn = (over: Partial<ClassifiedSignIn> = {}): ClassifiedSignIn => ({
-  eventId: 'deb1e1f9-c99b-4612-8e9f-21f93b5d79c0',
-  eventIdDerived: false,
-  eventName: 'ConsoleLogin',
-  time: iso(NOW.getTime() - 60_000),
-  outcome: 'success',
-  failureReason: null,
-  errorCode: null,
-  identityType: 'IAMUser',
-  rawIdentityType: 'IAMUser',
-  principal: 'alice',
-  arn: null,
-  federation: null,
-  roleName: null,
-  sessionName: null,
-  accountId: '111122223333',
-  identityAccountId: '111122223333',
-  sourceIp: '203.0.113.7',
-  region: 'us-east-1',
-  userAgent: null,
-  mfa: 'yes',
-  mfaDevice: null,
-  loginTo: null,
-  switchFrom: null,
-  credentialType: null,
-  severity: 'low',
-  ...over,
-});
+const signIn = (over: Partial<ClassifiedSignIn> = {}): ClassifiedSignIn =>
+  syntheticSignIn({
+    eventId: 'deb1e1f9-c99b-4612-8e9f-21f93b5d79c0',
+    time: iso(NOW.getTime() - 60_000),
+    ...over,
+  });
 
 const hourly = (counts: readonly number[]) =>
   counts.map((count, i) => ({ start: iso(NOW.getTime() - (counts.length - i) * HOUR), count }));

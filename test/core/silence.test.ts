@@ -17,40 +17,22 @@ import type { Matcher, Silence, SilenceDraft } from '../../bot/core/silence-type
 import { SIGNIN_ALARMS } from '../../shared/alarms';
 import { DEFAULT_ROUTING, routingSchema } from '../../shared/routing';
 import { fixturePath } from '../helpers/fixtures';
+import { syntheticSignIn } from '../helpers/sign-in';
 
 const NOW = new Date('2026-11-20T12:00:00.000Z');
 const HOUR = 3_600_000;
 const at = (offsetMs: number): string => new Date(NOW.getTime() + offsetMs).toISOString();
 
-const signIn = (overrides: Partial<ClassifiedSignIn> = {}): ClassifiedSignIn => ({
-  eventId: 'e1',
-  eventIdDerived: false,
-  eventName: 'ConsoleLogin',
-  time: NOW.toISOString(),
-  outcome: 'success',
-  failureReason: null,
-  errorCode: null,
-  identityType: 'IAMUser',
-  rawIdentityType: 'IAMUser',
-  principal: 'alice',
-  arn: null,
-  federation: null,
-  roleName: null,
-  sessionName: null,
-  accountId: '111122223333',
-  identityAccountId: '111122223333',
-  sourceIp: '203.0.113.9',
-  region: 'us-east-1',
-  userAgent:
-    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 Chrome/125.0.0.0 Safari/537.36',
-  mfa: 'yes',
-  mfaDevice: null,
-  loginTo: null,
-  switchFrom: null,
-  credentialType: null,
-  severity: 'medium',
-  ...overrides,
-});
+const signIn = (overrides: Partial<ClassifiedSignIn> = {}): ClassifiedSignIn =>
+  syntheticSignIn({
+    eventId: 'e1',
+    time: NOW.toISOString(),
+    sourceIp: '203.0.113.9',
+    userAgent:
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 Chrome/125.0.0.0 Safari/537.36',
+    severity: 'medium',
+    ...overrides,
+  });
 
 const m = (field: Matcher['field'], value: string): Matcher => ({ field, value });
 

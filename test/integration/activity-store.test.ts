@@ -10,6 +10,7 @@ import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../bot/adapters/emb
 import { summarizeSignIns } from '../../bot/core/activity-summary';
 import type { ActivitySummary } from '../../bot/core/query';
 import type { ClassifiedSignIn, IdentityType } from '../../bot/core/sign-in';
+import { syntheticSignIn } from '../helpers/sign-in';
 
 const NOW = new Date('2026-11-02T15:20:00.000Z');
 const MINUTE = 60_000;
@@ -22,34 +23,8 @@ const CHROME =
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
 
 let seq = 0;
-const signIn = (over: Partial<ClassifiedSignIn> = {}): ClassifiedSignIn => ({
-  eventId: `ev-${++seq}`,
-  eventIdDerived: false,
-  eventName: 'ConsoleLogin',
-  time: ago(10 * MINUTE),
-  outcome: 'success',
-  failureReason: null,
-  errorCode: null,
-  identityType: 'IAMUser',
-  rawIdentityType: 'IAMUser',
-  principal: 'alice',
-  arn: null,
-  federation: null,
-  roleName: null,
-  sessionName: null,
-  accountId: '111122223333',
-  identityAccountId: '111122223333',
-  sourceIp: '203.0.113.7',
-  region: 'us-east-1',
-  userAgent: CHROME,
-  mfa: 'yes',
-  mfaDevice: null,
-  loginTo: null,
-  switchFrom: null,
-  credentialType: null,
-  severity: 'low',
-  ...over,
-});
+const signIn = (over: Partial<ClassifiedSignIn> = {}): ClassifiedSignIn =>
+  syntheticSignIn({ eventId: `ev-${++seq}`, time: ago(10 * MINUTE), userAgent: CHROME, ...over });
 
 let dynamo: EmbeddedDynamo;
 let tables = 0;

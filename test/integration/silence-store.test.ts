@@ -4,6 +4,7 @@ import { DynamoSignInStore } from '../../bot/adapters/dynamodb-store';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../bot/adapters/embedded-dynamodb';
 import type { ClassifiedSignIn } from '../../bot/core/sign-in';
 import type { Silence } from '../../bot/core/silence-types';
+import { syntheticSignIn } from '../helpers/sign-in';
 
 const NOW = new Date('2026-11-02T15:20:00.000Z');
 const HOUR = 3_600_000;
@@ -35,33 +36,8 @@ const silence = (over: Partial<Silence> = {}): Silence => ({
   ...over,
 });
 
-const signIn = (eventId: string, time: string | null = iso(-10 * 60_000)): ClassifiedSignIn => ({
-  eventId,
-  eventIdDerived: false,
-  eventName: 'ConsoleLogin',
-  time,
-  outcome: 'success',
-  failureReason: null,
-  errorCode: null,
-  identityType: 'IAMUser',
-  rawIdentityType: 'IAMUser',
-  principal: 'pentester',
-  arn: null,
-  federation: null,
-  roleName: null,
-  sessionName: null,
-  accountId: '111122223333',
-  identityAccountId: '111122223333',
-  sourceIp: '203.0.113.9',
-  region: 'us-east-1',
-  userAgent: null,
-  mfa: 'yes',
-  mfaDevice: null,
-  loginTo: null,
-  switchFrom: null,
-  credentialType: null,
-  severity: 'low',
-});
+const signIn = (eventId: string, time: string | null = iso(-10 * 60_000)): ClassifiedSignIn =>
+  syntheticSignIn({ eventId, time, principal: 'pentester', sourceIp: '203.0.113.9' });
 
 describe('silences in the store', () => {
   it('are created once per id and read back as written', async () => {
