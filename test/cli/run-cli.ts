@@ -64,3 +64,12 @@ export const freePort = async (): Promise<number> => {
 };
 
 export const lines = (text: string): string[] => text.split('\n').filter((l) => l.trim() !== '');
+
+/** Waits until `check` holds (a running `signins` acts on its own schedule), or fails naming what it waited for. */
+export const until = async (what: string, check: () => boolean, ms = 10_000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`waited for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};

@@ -9,18 +9,10 @@ import { ACTION_IDS, DENY_MODAL } from '../../bot/core/render/response-card';
 import { FakeSlack } from '../helpers/fake-slack';
 import { recordFrom } from '../helpers/fixtures';
 import { slackSignatureHeaders } from '../helpers/slack-signature';
-import { BIN, cleanEnv, freePort, ROOT } from './run-cli';
+import { BIN, cleanEnv, freePort, ROOT, until } from './run-cli';
 
 const SECRET = 'start-responders-secret';
 const CHANNEL = 'C0LOCAL';
-
-const until = async (what: string, check: () => boolean, ms = 10_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`waited for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 describe('signins start (HTTP mode) and a card’s life', () => {
   it('posts, asks, and is confirmed, denied, escalated and acknowledged through signed requests', async () => {

@@ -8,20 +8,12 @@ import { join } from 'node:path';
 import { FakeSlack } from '../helpers/fake-slack';
 import { recordFrom } from '../helpers/fixtures';
 import { slackSignatureHeaders } from '../helpers/slack-signature';
-import { BIN, cleanEnv, freePort, ROOT } from './run-cli';
+import { BIN, cleanEnv, freePort, ROOT, until } from './run-cli';
 
 const SECRET = 'start-slash-secret';
 const CHANNEL = 'C0LOCAL';
 const ANAYA = 'signin/aws-docs-cloudtrail-guide/02-iam-user-success-mfa-u2f.json';
 const ANAYA_FAILED = 'signin/aws-docs-cloudtrail-guide/03-iam-user-failure.json';
-
-const until = async (what: string, check: () => boolean, ms = 15_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`waited for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 /** Asks again until the answer satisfies `ok`: the watched folder is read on its own schedule. */
 const eventually = async (
@@ -109,8 +101,8 @@ describe('signins start (HTTP mode) and /signins', () => {
     const posted = () => (slack.messages.get(CHANNEL) ?? []).length;
 
     try {
-      await until('the listener', () => stderr.includes('listening on'));
-      await until('the first cards', () => posted() >= 3);
+      await until('the listener', () => stderr.includes('listening on'), 15_000);
+      await until('the first cards', () => posted() >= 3, 15_000);
 
       const answer = await slash('last 24h');
       expect(answer.status).toBe(200);
@@ -123,8 +115,10 @@ describe('signins start (HTTP mode) and /signins', () => {
       const made = await slash('silence user anaya type nonroot for 1h because new laptop setup');
       const id = /s-[0-9a-f]{6}/.exec(made.all)?.[0];
       expect(id).toBeDefined();
-      await until('the silence announced', () =>
-        (slack.messages.get(CHANNEL) ?? []).some((m) => String(m.text).includes('new laptop setup')),
+      await until(
+        'the silence announced',
+        () => (slack.messages.get(CHANNEL) ?? []).some((m) => String(m.text).includes('new laptop setup')),
+        15_000,
       );
 
       // The next matching sign-in arrives: stored and counted, not posted.
