@@ -5,7 +5,7 @@ import type { Config } from '../pipeline/config';
 import type { IngestDeps } from '../pipeline/ingest';
 import { Queries } from '../pipeline/queries';
 import type { Responders } from '../pipeline/responders';
-import { alarmNameFor } from '../pipeline/silence-wiring';
+import { deployedAlarmName } from '../pipeline/silence-wiring';
 import { Silences } from '../pipeline/silences';
 import { SlashCommands } from '../pipeline/slash-commands';
 
@@ -18,7 +18,7 @@ export const localSilences = (config: Config, deps: IngestDeps): Silences =>
     identityMap: config.responders.identityMap,
     maxSilenceMs: config.maxSilenceDays * 86_400_000,
     alarmActions: null,
-    alarmName: alarmNameFor(config.installation.alarmNamePrefix),
+    alarmName: deployedAlarmName(config.signInAlarms),
     defaultChannel: config.channel,
   });
 

@@ -9,7 +9,7 @@ import { createJsonLogger } from '../adapters/json-logger';
 import type { ActivitySummary, QueryFilters, QueryWindow } from '../core/query';
 import { parseCommand, USAGE } from '../core/query-grammar';
 import { renderQueryText, terminalTime } from '../core/render/query-answer';
-import type { Routing } from '../core/routing';
+import { accountNames } from '../core/routing';
 import { type Config, loadConfig } from '../pipeline/config';
 import type { LocalStore } from '../pipeline/local-runtime';
 import { answerFromHistory, historyProblem, Queries, type QueryOutcome } from '../pipeline/queries';
@@ -71,9 +71,6 @@ export const defaultQueryParts: QueryParts = {
   clock: systemClock,
   history: () => new CloudTrailHistory(),
 };
-
-const accountNames = (routing: Routing): Record<string, string> =>
-  Object.fromEntries(Object.entries(routing.accounts).flatMap(([id, a]) => (a.name ? [[id, a.name]] : [])));
 
 /** What was asked (no words: the last 24 hours, as `/signins query` in Slack), or why it cannot be. */
 const readQuery = (words: readonly string[], now: Date): { window: QueryWindow; filters: QueryFilters } => {

@@ -14,7 +14,7 @@ import type { Silence } from '../core/silence-types';
 import { type Config, loadConfig } from '../pipeline/config';
 import { DeliveryError } from '../pipeline/delivery-error';
 import type { LocalStore } from '../pipeline/local-runtime';
-import { alarmNameFor } from '../pipeline/silence-wiring';
+import { deployedAlarmName } from '../pipeline/silence-wiring';
 import { Silences } from '../pipeline/silences';
 import { type Clock, type Notifier, systemClock } from '../ports';
 import { CliError, UsageError } from './cli-error';
@@ -60,7 +60,7 @@ const silencesOn = (local: LocalStore, config: Config, parts: SilenceParts, io: 
     identityMap: config.responders.identityMap,
     maxSilenceMs: config.maxSilenceDays * 86_400_000,
     alarmActions: null,
-    alarmName: alarmNameFor(config.installation.alarmNamePrefix),
+    alarmName: deployedAlarmName(config.signInAlarms),
     defaultChannel: token ? config.channel : null,
   });
 };

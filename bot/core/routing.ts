@@ -34,3 +34,7 @@ export const routeFor = (
 
 export const accountName = (routing: Routing, accountId: string | null): string | null =>
   accountRouting(routing, accountId)?.name ?? null;
+
+/** Display names of the accounts that have one, by account id (for answers that list many accounts). */
+export const accountNames = (routing: Routing): Record<string, string> =>
+  Object.fromEntries(Object.entries(routing.accounts).flatMap(([id, a]) => (a.name ? [[id, a.name]] : [])));

@@ -1,7 +1,7 @@
 // The App Home tab: alerts still waiting on people, silences in force or coming, and the last 24 hours at a
 // glance. Each part is read on its own: one that fails shows as missing, not as an empty home.
 import { renderHome } from '../core/render/home-view';
-import type { Routing } from '../core/routing';
+import { accountNames, type Routing } from '../core/routing';
 import { silenceState } from '../core/silence';
 import type { BotStore, Clock, Logger } from '../ports';
 
@@ -51,9 +51,7 @@ export class HomeTab {
       silences: silences.filter((s) => silenceState(s, now) !== 'expired'),
       summary,
       now,
-      accountNames: Object.fromEntries(
-        Object.entries(this.deps.routing.accounts).flatMap(([id, a]) => (a.name ? [[id, a.name]] : [])),
-      ),
+      accountNames: accountNames(this.deps.routing),
     });
   }
 

@@ -26,7 +26,7 @@ import type { IngestDeps } from './ingest';
 import type { HistoryDeps } from './queries';
 import { Queries } from './queries';
 import { Responders } from './responders';
-import { alarmNameFor } from './silence-wiring';
+import { deployedAlarmName } from './silence-wiring';
 import { Silences } from './silences';
 import { type Respond, SlashCommands } from './slash-commands';
 
@@ -103,7 +103,7 @@ const build = async (): Promise<LambdaRuntime> => {
     alarmActions: new CloudWatchAlarmActions(new CloudWatchClient(AWS_CALL_SETTINGS), {
       alarmNames: config.signInAlarms,
     }),
-    alarmName: alarmNameFor(config.installation.alarmNamePrefix),
+    alarmName: deployedAlarmName(config.signInAlarms),
     defaultChannel: config.channel,
   });
   const queries = new Queries({ store, clock: systemClock, routing: config.routing, logger });

@@ -1,6 +1,8 @@
-// The deployed name of each of the four sign-in alarms: `<alarmNamePrefix>-<name>` when the installation has
-// a prefix (CDK context `alarmNamePrefix`, as infra/names.ts names them), else the name itself.
-export const alarmNameFor =
-  (prefix: string | undefined) =>
+// The deployed name of one of the four sign-in alarms, from the installation's names (`config.signInAlarms`,
+// in SIGNIN_ALARMS order, which the config derives from the alarm prefix): one naming rule, the config's.
+import { SIGNIN_ALARMS } from '../../shared/alarms';
+
+export const deployedAlarmName =
+  (deployed: readonly string[]) =>
   (baseName: string): string =>
-    prefix ? `${prefix}-${baseName}` : baseName;
+    deployed[SIGNIN_ALARMS.findIndex((a) => a.name === baseName)] ?? baseName;

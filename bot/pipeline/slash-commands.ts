@@ -15,9 +15,9 @@ import {
 } from '../core/query-grammar';
 import type { Block } from '../core/render/blocks';
 import { escapeMrkdwn } from '../core/render/mrkdwn';
-import { renderQueryAnswer } from '../core/render/query-answer';
+import { renderQueryAnswer, slackTime } from '../core/render/query-answer';
 import { renderSilenceList, SILENCE_MODAL_BLOCKS, type SilenceForm } from '../core/render/silence-views';
-import type { Routing } from '../core/routing';
+import { accountNames, type Routing } from '../core/routing';
 import type { Matcher } from '../core/silence-types';
 import type { Clock, Logger, LookupJob, Notifier, SignInStore } from '../ports';
 import { answerFromHistory, type HistoryDeps, historyProblem, type Queries } from './queries';
@@ -174,7 +174,7 @@ export class SlashCommands {
     if (problem) return ephemeral(escapeMrkdwn(problem));
     if (!this.deps.lookups)
       return ephemeral(
-        `signins has no record of sign-ins that far back${outcome.coverage ? ` (its history begins <!date^${Math.floor(outcome.coverage.getTime() / 1000)}^{date_short_pretty} {time}|${outcome.coverage.toISOString()}>)` : ''}, and cannot read CloudTrail from here. Ask for a shorter window.`,
+        `signins has no record of sign-ins that far back${outcome.coverage ? ` (its history begins ${slackTime(outcome.coverage.toISOString())})` : ''}, and cannot read CloudTrail from here. Ask for a shorter window.`,
       );
     await this.deps.lookups.enqueue({
       kind: 'lookup',
@@ -259,7 +259,7 @@ export class SlashCommands {
         await this.deps.notifier
           .postInThread(
             { channel: alert.channel, ts: alert.ts },
-            `🔕 <@${ctx.user}> silenced ${escapeMrkdwn(form.matchers)} until <!date^${Math.floor(Date.parse(result.silence.endsAt) / 1000)}^{date_short_pretty} {time}|${result.silence.endsAt}> (${escapeMrkdwn(result.silence.id)}).`,
+            `🔕 <@${ctx.user}> silenced ${escapeMrkdwn(form.matchers)} until ${slackTime(result.silence.endsAt)} (${escapeMrkdwn(result.silence.id)}).`,
             Math.max(200, ctx.deadline - Date.now()),
           )
           .catch((err) =>
@@ -269,9 +269,6 @@ export class SlashCommands {
     return { ok: true };
   }
 }
-
-const accountNames = (routing: Routing): Record<string, string> =>
-  Object.fromEntries(Object.entries(routing.accounts).flatMap(([id, a]) => (a.name ? [[id, a.name]] : [])));
 
 /** Posts an answer to a slash command's response_url. */
 export type Respond = (responseUrl: string, answer: SlashAnswer) => Promise<void>;

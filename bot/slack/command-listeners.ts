@@ -24,7 +24,7 @@ import {
 import type { HomeTab } from '../pipeline/home-tab';
 import type { SlashCommands } from '../pipeline/slash-commands';
 import type { Logger } from '../ports';
-import { LISTENER_BUDGET_MS } from './responder-listeners';
+import { deadlineOf, tracked } from './responder-listeners';
 
 export interface CommandWiring {
   readonly commands: SlashCommands;
@@ -32,19 +32,6 @@ export interface CommandWiring {
   readonly logger: Logger;
   readonly track?: (work: Promise<unknown>) => void;
 }
-
-const deadlineOf = (context: Record<string, unknown>): number =>
-  (typeof context.receivedAt === 'number' && Number.isFinite(context.receivedAt)
-    ? context.receivedAt
-    : Date.now()) + LISTENER_BUDGET_MS;
-
-const tracked =
-  <A>(wiring: CommandWiring, listener: (args: A) => Promise<void>) =>
-  async (args: A): Promise<void> => {
-    const work = listener(args);
-    wiring.track?.(work);
-    await work;
-  };
 
 export const registerCommandListeners = (app: App, wiring: CommandWiring): void => {
   app.command(

@@ -24,7 +24,7 @@ import type { Logger, Notifier } from '../ports';
 export const LISTENER_BUDGET_MS = 2500;
 
 /** The request's deadline: from its arrival when the receiver knows it (Lambda), else from now. */
-const deadlineOf = (context: Record<string, unknown>): number =>
+export const deadlineOf = (context: Record<string, unknown>): number =>
   (typeof context.receivedAt === 'number' && Number.isFinite(context.receivedAt)
     ? context.receivedAt
     : Date.now()) + LISTENER_BUDGET_MS;
@@ -39,8 +39,8 @@ export interface ResponderWiring {
 }
 
 /** A listener whose work the wiring can wait for. */
-const tracked =
-  <A>(wiring: ResponderWiring, listener: (args: A) => Promise<void>) =>
+export const tracked =
+  <A>(wiring: { readonly track?: (work: Promise<unknown>) => void }, listener: (args: A) => Promise<void>) =>
   async (args: A): Promise<void> => {
     const work = listener(args);
     wiring.track?.(work);
