@@ -20,7 +20,7 @@ import { defaultSilenceParts, runSilence, runSilences, runUnsilence } from '../.
 import type { ActivitySummary } from '../../bot/core/query';
 import type { Silence } from '../../bot/core/silence-types';
 import { loadConfig } from '../../bot/pipeline/config';
-import { alarmNameFor } from '../../bot/pipeline/silence-wiring';
+import { deployedAlarmName } from '../../bot/pipeline/silence-wiring';
 import { Silences } from '../../bot/pipeline/silences';
 import { systemClock } from '../../bot/ports';
 import { SIGNIN_ALARMS } from '../../shared/alarms';
@@ -247,7 +247,7 @@ describe('signins silence against a deployed table', () => {
         alarmActions: new CloudWatchAlarmActions(new CloudWatchClient({ region: 'us-east-1' }), {
           alarmNames: config.signInAlarms,
         }),
-        alarmName: alarmNameFor(config.installation.alarmNamePrefix),
+        alarmName: deployedAlarmName(config.signInAlarms),
         defaultChannel: null,
       });
       cloudWatch
