@@ -827,7 +827,7 @@ class PersonMemory {
         ? { first: false, count: thing[0], since: thing[1], value }
         : { first: true, count: 0, since: null, value };
     }
-    return { knownUser: this.count > 0, userSignIns: this.count, userSince: this.since, seen };
+    return { knownUser: this.count > 0, userSignIns: this.count, userSince: this.since, seen, recent: [] };
   }
 
   learn(values: Partial<Record<FirstSeenWhat, string>>, at: string): void {

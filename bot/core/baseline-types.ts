@@ -26,6 +26,19 @@ export interface BaselineFacts {
   readonly userSince: string | null;
   /** Absent when the sign-in does not have it (no IP, unreadable user agent, …). */
   readonly seen: Partial<Readonly<Record<FirstSeenWhat, SeenBefore>>>;
+  /**
+   * The user's latest successful sign-ins from a known country before this one (one per country, newest first,
+   * a few): what impossible travel is measured against (bot/core/travel.ts).
+   */
+  readonly recent: readonly RecentSuccess[];
+}
+
+/** A successful sign-in the baseline remembers for impossible travel. */
+export interface RecentSuccess {
+  /** ISO 8601 event time. */
+  readonly at: string;
+  /** ISO 3166-1 alpha-2. */
+  readonly country: string;
 }
 
 /** How long the baseline remembers (days since last seen). */

@@ -56,7 +56,9 @@ export const firstSeenOf = (facts: BaselineFacts | undefined): FirstSeenWhat[] =
 
 const NEW_WORDS: Record<FirstSeenWhat, string> = {
   ip: 'first sign-in from this IP for this user',
-  network: 'first sign-in from this network for this user',
+  network: 'first sign-in from this address block for this user',
+  country: 'first sign-in from this country for this user',
+  asn: 'first sign-in from this network for this user',
   browser: 'first time with this browser',
   region: 'first time in this region',
 };
@@ -82,7 +84,9 @@ const since = (iso: string | null, now: Date): string => {
 const familiarWords = (what: FirstSeenWhat, seen: SeenBefore, now: Date): string => {
   const where: Record<FirstSeenWhat, string> = {
     ip: 'from this IP',
-    network: 'from this network',
+    network: 'from this address block',
+    country: 'from this country',
+    asn: 'from this network',
     browser: `with ${seen.value}`,
     region: `in ${seen.value}`,
   };

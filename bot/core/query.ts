@@ -99,7 +99,11 @@ export interface FirstSeenFlag {
   /** The IP, browser family, region or network that was new. */
   readonly value: string;
 }
-export type FirstSeenWhat = 'ip' | 'network' | 'browser' | 'region';
+/**
+ * What a baseline remembers per person: the address, its /24 or /48 ('network'), the country and the
+ * autonomous system ('asn', "the network" in the card's words) it belongs to, the browser family, the region.
+ */
+export type FirstSeenWhat = 'ip' | 'network' | 'country' | 'asn' | 'browser' | 'region';
 
 export interface ActivitySummary {
   readonly from: string;

@@ -1,5 +1,6 @@
 // The normalized shapes the rest of the bot works with, whatever the input path was.
 import type { Severity } from '../../shared/severity';
+import type { Place } from './geo';
 
 export const IDENTITY_TYPES = [
   'Root',
@@ -52,6 +53,12 @@ export interface SignIn {
 
 export interface ClassifiedSignIn extends SignIn {
   readonly severity: Severity;
+  /**
+   * Where the source address was when the sign-in arrived (country and network from the bundled data), kept
+   * with the record. Absent when nobody looked it up yet (a record stored before there was geo data, or one
+   * read back from CloudTrail): `placeOf(sourceIp, geo)` finds it then.
+   */
+  readonly place?: Place;
 }
 
 export const ALARM_STATES = ['ALARM', 'OK', 'INSUFFICIENT_DATA'] as const;

@@ -27,9 +27,16 @@ const known = (seen: BaselineFacts['seen']): BaselineFacts => ({
   userSignIns: 40,
   userSince: '2026-09-01T08:00:00.000Z',
   seen,
+  recent: [],
 });
 
-const unknownUser: BaselineFacts = { knownUser: false, userSignIns: 0, userSince: null, seen: {} };
+const unknownUser: BaselineFacts = {
+  knownUser: false,
+  userSignIns: 0,
+  userSince: null,
+  seen: {},
+  recent: [],
+};
 
 describe('what a baseline keeps of a published sign-in', () => {
   it.each<[string, Partial<Record<FirstSeenWhat, string>>]>([
@@ -153,7 +160,7 @@ describe('the card’s words on what is unusual', () => {
       region: familiar('us-east-1', 9, '2026-10-10T00:00:00.000Z'),
     });
     expect(baselineWords(facts, NOW)).toBe(
-      'First sign-in from this IP for this user · seen from this network 9 times since 10 Oct · seen in us-east-1 9 times since 10 Oct',
+      'First sign-in from this IP for this user · seen from this address block 9 times since 10 Oct · seen in us-east-1 9 times since 10 Oct',
     );
   });
 
@@ -166,7 +173,7 @@ describe('the card’s words on what is unusual', () => {
         }),
         NOW,
       ),
-    ).toBe('First sign-in from this network for this user · seen from this IP 3 times since 1 Nov');
+    ).toBe('First sign-in from this address block for this user · seen from this IP 3 times since 1 Nov');
   });
 
   it('say all four new things in at most three parts', () => {

@@ -202,6 +202,8 @@ const peopleTable = (
 const FIRST_SEEN_WORDS: Record<FirstSeenFlag['what'], (value: string) => string> = {
   ip: (v) => `first sign-in from ${v}`,
   network: (v) => `first sign-in from network ${v}`,
+  country: (v) => `first sign-in from country ${v}`,
+  asn: (v) => `first sign-in from AS${v}`,
   browser: (v) => `first sign-in with ${v}`,
   region: (v) => `first sign-in in region ${v}`,
 };
