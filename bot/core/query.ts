@@ -96,8 +96,13 @@ export interface FirstSeenFlag {
   readonly time: string;
   readonly principal: string;
   readonly what: FirstSeenWhat;
-  /** The IP, browser family, region or network that was new. */
+  /**
+   * What was new, as the baseline keeps it: the IP, the /24 or /48, the country code ("JP"), the AS number
+   * ("15169"), the browser family or the region.
+   */
   readonly value: string;
+  /** The autonomous system's organisation ("Google LLC") of an 'asn' flag, when the answer's geo data knows it. */
+  readonly name?: string;
 }
 /**
  * What a baseline remembers per person: the address, its /24 or /48 ('network'), the country and the

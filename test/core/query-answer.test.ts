@@ -147,6 +147,24 @@ describe('the /signins answer', () => {
     expect(text.match(/\|CloudTrail>/g)).toHaveLength(1);
   });
 
+  it('names a new country with its flag and a new network with its number and organisation', () => {
+    const flag = (what: 'country' | 'asn', value: string, name?: string) => ({
+      eventId: `e-${what}`,
+      time: iso(NOW.getTime() - HOUR),
+      principal: 'alice',
+      what,
+      value,
+      ...(name ? { name } : {}),
+    });
+    const firstSeen = [flag('country', 'JP'), flag('asn', '15169', 'Google LLC'), flag('asn', '64496')];
+    const text = allText(renderQueryAnswer(summary({ firstSeen }), CTX));
+    expect(text).toMatch(/🆕 new country 🇯🇵 \S.* for \*alice\*/);
+    expect(text).toContain('🆕 new network AS15169 Google LLC for *alice*');
+    expect(text).toContain('🆕 new network AS64496 for *alice*');
+    const terminal = renderQueryText(summary({ firstSeen }), CTX);
+    expect(terminal).toContain('🆕 new network AS15169 Google LLC for alice');
+  });
+
   it('draws the hour by hour activity as a sparkline between the window’s start and end', () => {
     const text = allText(renderQueryAnswer(summary({ buckets: hourly([0, 1, 2, 4, 8, 0]) }), CTX));
     expect(text).toContain('Sign-ins per hour (peak 8)\n`▁▂▃▅█▁`\n<!date^');

@@ -1,6 +1,8 @@
 // The answer to `/signins last 24h` (Block Kit) and to `signins query` (terminal text): totals, an hourly
 // sparkline, who signed in, from where, what was new, and the latest sign-ins. Both are drawn from the same
 // lines, written once for two styles (Slack mrkdwn, terminal text), so the two answers cannot drift apart.
+import { assertNever } from '../assert-never';
+import { flagOf, networkText } from '../geo';
 import type { ActivitySummary, FirstSeenFlag, PrincipalActivity } from '../query';
 import type { ClassifiedSignIn } from '../sign-in';
 import type { Block, SlackMessage } from './blocks';
@@ -147,6 +149,12 @@ const IP_ROWS = 5;
 const FIRST_SEEN_ROWS = 10;
 const LATEST_ROWS = 5;
 
+/** "🇯🇵 JP": the flag and the code (a value from a record: inert). */
+const countryWords = (code: string, st: AnswerStyle): string => {
+  const flag = flagOf(code);
+  return flag ? `${flag} ${code}` : st.value(code, 20);
+};
+
 const accountWords = (accountId: string | null, ctx: QueryAnswerContext, st: AnswerStyle): string | null => {
   if (!accountId) return null;
   const name =
@@ -199,19 +207,39 @@ const peopleTable = (
   return { header: line(header), rows: rows.map(line) };
 };
 
-const FIRST_SEEN_WORDS: Record<FirstSeenFlag['what'], (value: string) => string> = {
-  ip: (v) => `first sign-in from ${v}`,
-  network: (v) => `first sign-in from network ${v}`,
-  country: (v) => `first sign-in from country ${v}`,
-  asn: (v) => `first sign-in from AS${v}`,
-  browser: (v) => `first sign-in with ${v}`,
-  region: (v) => `first sign-in in region ${v}`,
+const FIRST_SEEN_WORDS: Record<FirstSeenFlag['what'], string> = {
+  ip: 'first sign-in from',
+  network: 'first sign-in from address block',
+  country: 'new country',
+  asn: 'new network',
+  browser: 'first sign-in with',
+  region: 'first sign-in in region',
 };
 
-const firstSeenLine = (f: FirstSeenFlag, st: AnswerStyle): string => {
-  const value = f.what === 'ip' || f.what === 'network' ? st.code(f.value, 45) : st.value(f.value, 60);
-  return `🆕 ${FIRST_SEEN_WORDS[f.what](value)} for ${st.bold(st.value(f.principal, 60))} · ${st.date(f.time)}`;
+/** The flag's value in the reader's words: a country with its flag, an AS with its organisation. */
+const flagValue = (f: FirstSeenFlag, st: AnswerStyle): string => {
+  switch (f.what) {
+    case 'ip':
+    case 'network':
+      return st.code(f.value, 45);
+    case 'country':
+      return countryWords(f.value, st);
+    case 'asn': {
+      const asn = Number(f.value);
+      return Number.isSafeInteger(asn)
+        ? st.value(networkText({ country: null, asn, network: f.name ?? null }) ?? f.value, 80)
+        : st.value(f.value, 60);
+    }
+    case 'browser':
+    case 'region':
+      return st.value(f.value, 60);
+    default:
+      return assertNever(f.what);
+  }
 };
+
+const firstSeenLine = (f: FirstSeenFlag, st: AnswerStyle): string =>
+  `🆕 ${FIRST_SEEN_WORDS[f.what]} ${flagValue(f, st)} for ${st.bold(st.value(f.principal, 60))} · ${st.date(f.time)}`;
 
 const latestLine = (s: ClassifiedSignIn, ctx: QueryAnswerContext, st: AnswerStyle): string => {
   const account = accountWords(s.accountId, ctx, st);
