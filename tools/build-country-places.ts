@@ -43,7 +43,7 @@ interface Box {
 /**
  * Overseas parts that Natural Earth draws inside another country's feature but ISO codes separately. Left in,
  * French Guiana would put France's centroid in the Atlantic with a 6,500 km radius, and no sign-in from France
- * could ever be impossible travel. A polygon moves when the mean of its outer ring's vertices is in the box.
+ * could ever be impossible travel. A polygon moves when the mean of its outline's vertices is in the box.
  */
 const OVERSEAS_PARTS: readonly { readonly from: string; readonly to: string; readonly box: Box }[] = [
   { from: 'FR', to: 'GF', box: { west: -55, east: -51, south: 1, north: 6.5 } },
@@ -61,9 +61,10 @@ const OVERSEAS_PARTS: readonly { readonly from: string; readonly to: string; rea
 
 type Vector = readonly [number, number, number];
 
-/** One polygon of a country: its rings (outer first) and the area of its outer ring in km². */
+/** One polygon of a country: its rings, the one that draws its outline, and the area inside that in km². */
 interface Part {
   readonly rings: readonly (readonly Position[])[];
+  readonly outline: readonly Position[];
   readonly areaKm2: number;
 }
 
@@ -116,6 +117,16 @@ const inBox = (ring: readonly Position[], box: Box): boolean => {
   return lon >= box.west && lon <= box.east && lat >= box.south && lat <= box.north;
 };
 
+/**
+ * The ring with the most area inside. Usually the first (GeoJSON's exterior), but Antarctica's first ring runs
+ * along the pole and encloses nothing; its coast is the second.
+ */
+const outlineOf = (rings: readonly (readonly Position[])[]): readonly Position[] =>
+  rings.reduce<readonly Position[]>(
+    (best, ring) => (ringAreaKm2(ring) > ringAreaKm2(best) ? ring : best),
+    [],
+  );
+
 export const loadAtlas = (): Topology =>
   JSON.parse(readFileSync(require.resolve('world-atlas/countries-50m.json'), 'utf8')) as Topology;
 
@@ -138,11 +149,11 @@ export const countryParts = (atlas: Topology): Map<string, Part[]> => {
           ? geometry.coordinates
           : [];
     for (const rings of polygons) {
-      const outer = rings[0] ?? [];
-      const overseas = OVERSEAS_PARTS.find((p) => p.from === code && inBox(outer, p.box));
+      const outline = outlineOf(rings);
+      const overseas = OVERSEAS_PARTS.find((p) => p.from === code && inBox(outline, p.box));
       if (overseas) unused.delete(overseas);
       const owner = overseas?.to ?? code;
-      parts.set(owner, [...(parts.get(owner) ?? []), { rings, areaKm2: ringAreaKm2(outer) }]);
+      parts.set(owner, [...(parts.get(owner) ?? []), { rings, outline, areaKm2: ringAreaKm2(outline) }]);
     }
   }
   for (const rule of unused)
@@ -158,7 +169,7 @@ export const countryParts = (atlas: Topology): Map<string, Part[]> => {
 export const placeOfParts = (parts: readonly Part[]): PlaceData => {
   const total = parts.reduce((sum, p) => sum + p.areaKm2, 0);
   const weighted = parts.reduce<Vector>((sum, part) => {
-    const mean = (part.rings[0] ?? []).reduce<Vector>((m, vertex) => plus(m, unitVector(vertex)), ORIGIN);
+    const mean = part.outline.reduce<Vector>((m, vertex) => plus(m, unitVector(vertex)), ORIGIN);
     return plus(sum, normalized(mean), part.areaKm2);
   }, ORIGIN);
   const [x, y, z] = normalized(weighted);
@@ -168,8 +179,7 @@ export const placeOfParts = (parts: readonly Part[]): PlaceData => {
   let radius = 0;
   for (const part of parts) {
     if (part.areaKm2 < MIN_AREA_SHARE_FOR_RADIUS * total) continue;
-    for (const vertex of part.rings[0] ?? [])
-      radius = Math.max(radius, kmBetween(centre, unitVector(vertex)));
+    for (const vertex of part.outline) radius = Math.max(radius, kmBetween(centre, unitVector(vertex)));
   }
   return { lat, lon, radiusKm: Math.ceil(radius) };
 };

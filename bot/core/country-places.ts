@@ -36,7 +36,7 @@ const COUNTRIES: Readonly<Record<string, Entry>> = {
   AL: ['Albania', 41.09, 20.11, 177],
   AM: ['Armenia', 40.14, 45.23, 186],
   AO: ['Angola', -11.65, 18.09, 925],
-  AQ: ['Antarctica', -77.4, -71.78, 2464],
+  AQ: ['Antarctica', -86.72, -63.53, 3056],
   AR: ['Argentina', -36.52, -64.99, 1805],
   AS: ['American Samoa', -14.31, -170.71, 17],
   AT: ['Austria', 47.6, 13.43, 297],

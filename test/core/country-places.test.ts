@@ -1,7 +1,13 @@
 import countries from 'i18n-iso-countries';
 import { countryName, countryPlace, countryText } from '../../bot/core/country-places';
 import { leastDistanceKm } from '../../bot/core/travel';
-import { countryParts, loadAtlas, placeOfParts, sharedBorders } from '../../tools/build-country-places';
+import {
+  countryParts,
+  loadAtlas,
+  placeOfParts,
+  sharedBorders,
+  uncoveredBorders,
+} from '../../tools/build-country-places';
 
 const ISO_CODES = Object.keys(countries.getAlpha2Codes());
 // Decoded once: the map is what the committed data was built from.
@@ -59,6 +65,11 @@ describe('country places', () => {
     expect(countryPlace('SJ')?.lat).toBeGreaterThan(74);
   });
 
+  it('put Antarctica around the pole, from its coast (its first ring in the map only runs along the pole)', () => {
+    expect(countryPlace('AQ')?.lat).toBeLessThan(-85);
+    expect(countryPlace('AQ')?.radiusKm).toBeGreaterThan(2500);
+  });
+
   it('never leave a gap between two countries that share a border in the map', () => {
     const borders = sharedBorders(PARTS);
     expect(borders.length).toBeGreaterThan(300);
@@ -68,6 +79,26 @@ describe('country places', () => {
       return !a || !b || leastDistanceKm(a, b) > 0;
     });
     expect(gaps).toEqual([]);
+  });
+
+  it('stop the generator when a radius falls short of a border', () => {
+    const germany = countryPlace('DE');
+    const france = countryPlace('FR');
+    if (!germany || !france) throw new Error('no place for DE or FR');
+    const places = new Map([
+      ['DE', { ...germany, radiusKm: 100 }],
+      ['FR', { ...france, radiusKm: 100 }],
+    ]);
+    expect(uncoveredBorders(places, ['DE-FR'])).toEqual([expect.stringMatching(/^DE-FR \(\d+ km apart\)$/)]);
+    expect(
+      uncoveredBorders(
+        new Map([
+          ['DE', germany],
+          ['FR', france],
+        ]),
+        ['DE-FR'],
+      ),
+    ).toEqual([]);
   });
 
   it('are what the generator computes from the map today (the committed data is not stale)', () => {
