@@ -42,6 +42,11 @@ export const ENV = {
   historyRegions: 'SIGNINS_HISTORY_REGIONS',
   /** The longest a silence may last, in days (default 7, 1–90). */
   maxSilenceDays: 'SIGNINS_MAX_SILENCE_DAYS',
+  /**
+   * Directory of the geo data (asn.bin, country.mmdb): /opt/geo on Lambda (the stack's layer). Unset locally: the
+   * data is built once from the installed packages (shared/geo-data-build.ts).
+   */
+  geoDir: 'SIGNINS_GEO_DIR',
 } as const;
 
 /** Set by Lambda (and read by the AWS SDK): the function's own region. */

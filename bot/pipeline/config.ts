@@ -49,6 +49,8 @@ export interface Config {
    * stack names them (infra/names.ts), or the names themselves. Only these may a silence switch off.
    */
   readonly signInAlarms: readonly string[];
+  /** Where the geo data is (SIGNINS_GEO_DIR); null: built from the installed packages (local runs, tests). */
+  readonly geoDir: string | null;
 }
 
 export const AUTO_ASK = ['success', 'all', 'off'] as const;
@@ -239,5 +241,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       const prefix = get(HEALTH_ENV.alarmNamePrefix);
       return prefix ? `${prefix}-${a.name}` : a.name;
     }),
+    geoDir: get(ENV.geoDir) ?? null,
   };
 };
