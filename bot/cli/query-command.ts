@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { describeCallError, describeUnreachable } from '../adapters/aws-errors';
 import { CloudTrailHistory, HistoryLookupError, HistoryThrottledError } from '../adapters/cloudtrail-history';
 import { createJsonLogger } from '../adapters/json-logger';
+import type { GeoData } from '../core/geo';
 import type { ActivitySummary, QueryFilters, QueryWindow } from '../core/query';
 import { parseCommand, USAGE } from '../core/query-grammar';
 import { renderQueryText, terminalTime } from '../core/render/query-answer';
@@ -65,6 +66,8 @@ export interface QueryParts {
   readonly history: () => SignInHistory;
   /** How the store is opened (tests give an embedded one); by default as `signins start` opens it. */
   readonly open?: (config: Config) => Promise<LocalStore>;
+  /** The geo data (countries and networks); by default the bundled data, as `signins start` reads it. */
+  readonly geo?: (config: Config, io: Io) => GeoData | null;
 }
 
 export const defaultQueryParts: QueryParts = {
@@ -110,6 +113,7 @@ const lookBack = async (
   parts: QueryParts,
   logger: Logger,
   io: Io,
+  geo: GeoData | null,
 ): Promise<ActivitySummary> => {
   const regions = config.historyRegions;
   const days = Math.max(
@@ -123,7 +127,7 @@ const lookBack = async (
     return await answerFromHistory(
       { ...request, range: outcome.window },
       config.routing,
-      { history: parts.history(), regions, logger },
+      { history: parts.history(), regions, logger, geo },
       async (p) =>
         io.err(
           `signins: CloudTrail ${p.region}: page ${p.page}${p.estimatedPages ? ` of ~${p.estimatedPages}` : ''}, ${p.signIns} matching sign-in(s) so far`,
@@ -149,6 +153,8 @@ export const runQuery = async (
   const now = parts.clock.now();
   const request = readQuery(options.words, now);
   const logger = createJsonLogger({ level: config.logLevel, write: io.err });
+  // The bundled data's loader (bot/cli/local-geo.ts) is wired here once it lands.
+  const geo = parts.geo?.(config, io) ?? null;
   const { outcome, description } = await withCommandStore(
     config,
     async (local) => {
@@ -157,8 +163,10 @@ export const runQuery = async (
         clock: parts.clock,
         routing: config.routing,
         logger,
+        geo,
       });
       const answered = await queries.answer(request);
+      if (answered.kind === 'unanswerable') throw new CliError(answered.problem);
       if (answered.kind === 'history') {
         const problem = historyProblem(answered.window, now);
         if (problem) throw new CliError(problem);
@@ -169,7 +177,9 @@ export const runQuery = async (
     parts.open,
   );
   const summary =
-    outcome.kind === 'answer' ? outcome.summary : await lookBack(request, outcome, config, parts, logger, io);
+    outcome.kind === 'answer'
+      ? outcome.summary
+      : await lookBack(request, outcome, config, parts, logger, io, geo);
   if (options.json) io.out(jsonSafe(JSON.stringify(summary, null, 2)));
   else
     io.out(
@@ -197,7 +207,8 @@ SIGNINS_TABLE is set (with AWS credentials). A window older than the store is re
 history (LookupEvents, 2 pages a second, in SIGNINS_HISTORY_REGIONS): with SIGNINS_TABLE at once, locally
 with --history.
 
-  --json      the answer as JSON (totals, per user, per IP, buckets, latest, first-seen flags)
+  --json      the answer as JSON (totals, per user with countries and networks, per IP, buckets, latest,
+              first-seen flags)
   --history   locally: read CloudTrail event history (your AWS credentials) for a window older than the store
 
 ${cliUsage()}

@@ -1,6 +1,7 @@
 // The answer to `/signins` computed from raw sign-ins: for filtered queries (read through the per-user and
 // per-IP indexes), for CloudTrail event history, and as the oracle the store's rollups are tested against.
 // It counts with the same arithmetic as the rollups (rollup.ts). Pure: no SDK, no environment.
+import { type GeoData, type Place, placeOf } from './geo';
 import { ipInRange } from './ip-range';
 import { type ActivitySummary, type FirstSeenFlag, type QueryFilters, userKey } from './query';
 import { bucketMsFor, canonicalTime, emptyTally, floorTo, summaryOf, tallySignIn } from './rollup';
@@ -19,6 +20,8 @@ export interface SummarizeOptions {
   readonly source?: Exclude<ActivitySummary['source'], 'rollups'>;
   /** Why the records given may be incomplete. */
   readonly partial?: string;
+  /** The geo data, for each person's countries and networks (absent or null: none). */
+  readonly geo?: GeoData | null;
 }
 
 /** Newest first, then by event id descending: the order of the store's time index (`<time>#<eventId>`). */
@@ -64,18 +67,45 @@ export const summarizeSignIns = (
     firstSeen: options.firstSeen ?? [],
     source: options.source ?? 'records',
     ...(options.partial ? { partial: options.partial } : {}),
+    geo: options.geo ?? null,
   });
 };
 
 const anyOrNone = <T>(wanted: readonly T[], test: (w: T) => boolean): boolean =>
   wanted.length === 0 || wanted.some(test);
 
-/** Whether a sign-in passes every filter given (several values of one filter: any of them). */
-export const matchesFilters = (s: ClassifiedSignIn, filters: QueryFilters): boolean =>
+/**
+ * Where a sign-in came from: the place stored with it when that one knew something, else looked up now (a
+ * record stored before there was geo data, or read back from CloudTrail). Null geo: only what was stored.
+ */
+export const placeOfSignIn = (
+  s: Pick<ClassifiedSignIn, 'place' | 'sourceIp'>,
+  geo: GeoData | null,
+): Place => {
+  const stored = s.place;
+  const knew =
+    stored && !(stored.kind === 'public' && stored.geo.country === null && stored.geo.asn === null);
+  return knew || geo === null ? (stored ?? placeOf(s.sourceIp, null)) : placeOf(s.sourceIp, geo);
+};
+
+const placeMatches = (s: ClassifiedSignIn, filters: QueryFilters, geo: GeoData | null): boolean => {
+  if (filters.countries.length === 0 && filters.asns.length === 0) return true;
+  const place = placeOfSignIn(s, geo);
+  if (place.kind !== 'public') return false;
+  const { country, asn } = place.geo;
+  return anyOrNone(filters.countries, (c) => c === country) && anyOrNone(filters.asns, (a) => a === asn);
+};
+
+/**
+ * Whether a sign-in passes every filter given (several values of one filter: any of them). `geo` answers
+ * `country` and `asn` for a sign-in stored without its place; an address that is not public has neither.
+ */
+export const matchesFilters = (s: ClassifiedSignIn, filters: QueryFilters, geo: GeoData | null): boolean =>
   anyOrNone(filters.users, (u) => u.trim().toLowerCase() === userKey(s)) &&
   anyOrNone(filters.ips, (range) => ipInRange(s.sourceIp, range)) &&
   anyOrNone(filters.accounts, (a) => a === s.accountId) &&
   anyOrNone(filters.regions, (r) => r.toLowerCase() === s.region?.toLowerCase()) &&
   (filters.outcome === undefined || filters.outcome === s.outcome) &&
   (!filters.rootOnly || s.identityType === 'Root') &&
-  (!filters.noMfaOnly || s.mfa === 'no');
+  (!filters.noMfaOnly || s.mfa === 'no') &&
+  placeMatches(s, filters, geo);

@@ -2,6 +2,7 @@
 // silence's matchers and times, the silence list and unsilence. Durations are read by `ms`, addresses and
 // CIDR ranges by ip-range.ts (ipaddr.js); nothing here is a hand-written number or address parser.
 import ms from 'ms';
+import { countryName } from './country-places';
 import { normalizeIpRange } from './ip-range';
 import type { QueryFilters, QueryWindow } from './query';
 import { clip } from './render/clip';
@@ -32,9 +33,11 @@ export const USAGE = [
   '/signins last 24h                sign-ins of the last 24 hours (also 15m, 2h, 7d, 30d)',
   '/signins since 2026-11-01        sign-ins since a date (at most 90 days back)',
   '  filters: user NAME · ip ADDRESS-OR-CIDR · account ID-OR-NAME · region CODE',
+  '           country CODE-OR-NAME · asn NUMBER (the network, e.g. AS15169)',
   '           failed · success · root · nomfa · public (answer in the channel)',
   '  e.g.     /signins last 7d user alice failed',
   '           /signins ip 203.0.113.0/24 ip 2001:db8::/32 public',
+  '           /signins last 24h country jp country "united states" asn AS15169',
   '/signins silence MATCHERS [starting TIME | starting in 2h] for 4h because REASON',
   '  matchers: user NAME · root · type nonroot|iam|role|federated|sso|unknown · account ID',
   '            ip ADDRESS-OR-CIDR · region CODE · failed · success · agent "TEXT"',
@@ -223,6 +226,47 @@ const readIp = (words: Words, keyword: string): string => {
   return range;
 };
 
+/** Codes by lower-case English name ("united states" → "US"), made on the first name asked. */
+let codesByName: ReadonlyMap<string, string> | null = null;
+
+const codeOfName = (name: string): string | null => {
+  if (codesByName === null) {
+    const byName = new Map<string, string>();
+    for (const a of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')
+      for (const b of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') {
+        const known = countryName(a + b);
+        if (known) byName.set(known.toLowerCase(), a + b);
+      }
+    codesByName = byName;
+  }
+  return codesByName.get(name.trim().replace(/\s+/g, ' ').toLowerCase()) ?? null;
+};
+
+/** An ISO 3166-1 alpha-2 code in any case ("jp"), or a country's English name ("japan", "united states"). */
+const readCountry = (words: Words, keyword: string): string => {
+  const text = valueAfter(words, keyword, 'jp');
+  if (/^[a-z]{2}$/i.test(text) && countryName(text) !== null) return text.toUpperCase();
+  const code = text.length > 2 ? codeOfName(text) : null;
+  if (code === null)
+    throw new GrammarError(
+      `${shown(text)} is not a country: use its two-letter code, such as JP or US, or its English name.`,
+    );
+  return code;
+};
+
+/** Autonomous system numbers are 32 bits (RFC 6793). */
+const MAX_ASN = 4_294_967_295;
+
+/** "15169" or "AS15169". */
+const readAsn = (words: Words, keyword: string): number => {
+  const text = valueAfter(words, keyword, 'AS15169');
+  const digits = /^(?:as)?(\d{1,10})$/i.exec(text)?.[1];
+  const asn = digits === undefined ? Number.NaN : Number(digits);
+  if (!Number.isSafeInteger(asn) || asn > MAX_ASN)
+    throw new GrammarError(`${shown(text)} is not an AS number such as 15169 or AS15169.`);
+  return asn;
+};
+
 /** The console writes account ids as 1111-2222-3333. */
 const accountId = (text: string): string | null => {
   const id = /^\d{4}-\d{4}-\d{4}$/.test(text) ? text.replace(/-/g, '') : text;
@@ -242,6 +286,8 @@ const parseQuery = (words: Words, now: Date): SlashCommand => {
   const ips: string[] = [];
   const accounts: string[] = [];
   const regions: string[] = [];
+  const countries: string[] = [];
+  const asns: number[] = [];
   let outcome: QueryFilters['outcome'];
   let rootOnly = false;
   let noMfaOnly = false;
@@ -263,6 +309,8 @@ const parseQuery = (words: Words, now: Date): SlashCommand => {
       const value = valueAfter(words, key, '111122223333');
       addOnce(accounts, accountId(value) ?? value);
     } else if (key === 'region') addOnce(regions, readRegion(words, key));
+    else if (key === 'country') addOnce(countries, readCountry(words, key));
+    else if (key === 'asn') addOnce(asns, readAsn(words, key));
     else if (key === 'failed' || key === 'failure') setOutcome('failure');
     else if (key === 'success' || key === 'succeeded') setOutcome('success');
     else if (key === 'root') rootOnly = true;
@@ -275,6 +323,8 @@ const parseQuery = (words: Words, now: Date): SlashCommand => {
     ips,
     accounts,
     regions,
+    countries,
+    asns,
     ...(outcome ? { outcome } : {}),
     rootOnly,
     noMfaOnly,
@@ -524,6 +574,11 @@ export const filtersText = (filters: QueryFilters): string => {
     ...values('ip', filters.ips),
     ...values('account', filters.accounts),
     ...values('region', filters.regions),
+    ...values('country', filters.countries),
+    ...values(
+      'asn',
+      filters.asns.map((asn) => `AS${asn}`),
+    ),
     ...(filters.outcome === 'failure' ? ['failed'] : filters.outcome === 'success' ? ['success'] : []),
     ...(filters.rootOnly ? ['root'] : []),
     ...(filters.noMfaOnly ? ['nomfa'] : []),

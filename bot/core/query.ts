@@ -1,5 +1,6 @@
 // What `/signins` and `signins query` ask, and what the answer is made of: the window, the filters, and the
 // activity summary the store (rollups), the raw records or CloudTrail fill in. Pure: no SDK, no environment.
+import type { SpecialAddress } from './geo';
 import type { ClassifiedSignIn, IdentityType } from './sign-in';
 
 /** `last 24h` (relative to now) or `since 2026-11-01` (absolute). `text` is what the user typed, for the answer. */
@@ -17,6 +18,10 @@ export interface QueryFilters {
   readonly accounts: readonly string[];
   /** Region codes ("us-east-1"). */
   readonly regions: readonly string[];
+  /** ISO 3166-1 alpha-2 codes, upper case ("JP"): where the source address is, by the geo data. */
+  readonly countries: readonly string[];
+  /** Autonomous system numbers (15169): the network announcing the source address. */
+  readonly asns: readonly number[];
   readonly outcome?: 'success' | 'failure';
   /** Only root sign-ins. */
   readonly rootOnly: boolean;
@@ -29,6 +34,8 @@ export const NO_FILTERS: QueryFilters = {
   ips: [],
   accounts: [],
   regions: [],
+  countries: [],
+  asns: [],
   rootOnly: false,
   noMfaOnly: false,
 };
@@ -38,6 +45,8 @@ export const hasFilters = (f: QueryFilters): boolean =>
   f.ips.length > 0 ||
   f.accounts.length > 0 ||
   f.regions.length > 0 ||
+  f.countries.length > 0 ||
+  f.asns.length > 0 ||
   f.outcome !== undefined ||
   f.rootOnly ||
   f.noMfaOnly;
@@ -63,6 +72,28 @@ export const userKey = (s: Pick<ClassifiedSignIn, 'identityType' | 'principal' |
   return name.trim().toLowerCase();
 };
 
+/** Whether the filters ask where an address is (`country`, `asn`): only the geo data can answer them. */
+export const needsGeo = (f: QueryFilters): boolean => f.countries.length > 0 || f.asns.length > 0;
+
+/**
+ * Sign-ins of one person from one country, or from addresses that have none: `label` says what they are
+ * ("private address", "AWS service"), or "unknown country" for a public address the data does not place.
+ */
+export interface CountryCount {
+  /** ISO 3166-1 alpha-2 ("JP"), null when `label` says why there is none. */
+  readonly country: string | null;
+  readonly label: SpecialAddress | 'unknown country' | null;
+  readonly count: number;
+}
+
+/** Sign-ins of one person from one network (autonomous system) of a public address. */
+export interface NetworkCount {
+  readonly asn: number;
+  /** The organisation ("Google LLC"), null when the data has no name for it. */
+  readonly name: string | null;
+  readonly count: number;
+}
+
 /** One person's (or role session's) activity in the window. */
 export interface PrincipalActivity {
   /** `userKey` of the principal. */
@@ -80,6 +111,16 @@ export interface PrincipalActivity {
   readonly sourceIps: readonly { readonly ip: string; readonly count: number }[];
   /** Distinct source IPs, when more than `sourceIps` lists. */
   readonly distinctIps: number;
+  /**
+   * Where the source addresses are (by the geo data when the answer was given), most used first, a few;
+   * absent when the answer had no geo data.
+   */
+  readonly countries?: readonly CountryCount[];
+  /** Distinct entries `countries` would have listed without its limit. */
+  readonly distinctCountries?: number;
+  /** The networks of the public source addresses, most used first, a few; absent without geo data. */
+  readonly networks?: readonly NetworkCount[];
+  readonly distinctNetworks?: number;
 }
 
 export interface IpActivity {

@@ -1,8 +1,16 @@
 // The arithmetic of activity counts, shared by the store's rollups (written per batch, read per query) and
 // by the summary of raw records: both count sign-ins with `tallySignIn` and answer with `summaryOf`, so the
 // two agree by construction. Pure: no SDK, no environment.
+import { type GeoData, type Place, placeOf } from './geo';
 import { normalizeIp } from './ip-range';
-import type { ActivitySummary, FirstSeenFlag, IpActivity, PrincipalActivity } from './query';
+import type {
+  ActivitySummary,
+  CountryCount,
+  FirstSeenFlag,
+  IpActivity,
+  NetworkCount,
+  PrincipalActivity,
+} from './query';
 import { userKey } from './query';
 import { type ClassifiedSignIn, IDENTITY_TYPES, type IdentityType } from './sign-in';
 
@@ -12,6 +20,8 @@ export const DAY_MS = 86_400_000;
 export const HOURLY_UP_TO_MS = 48 * HOUR_MS;
 /** Source IPs listed per person; `distinctIps` says how many there were. */
 export const SOURCE_IPS_PER_PRINCIPAL = 5;
+/** Countries and networks listed per person; `distinctCountries` and `distinctNetworks` say how many there were. */
+export const PLACES_PER_PRINCIPAL = 3;
 /** Longest person name or key a rollup keeps (an attacker chooses some of them). */
 export const MAX_ROLLUP_NAME = 200;
 /** Longest non-address source a rollup keeps ("AWS Internal", a service name). */
@@ -206,12 +216,69 @@ export const bucketStarts = (from: Date, to: Date, bucketMs: number): string[] =
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-const principalsOf = (tally: Tally): PrincipalActivity[] =>
+/** Where a source is, looked up once per answer (a source repeats across people and periods). */
+type PlaceLookup = (source: string) => Place;
+
+const placeLookup = (geo: GeoData): PlaceLookup => {
+  const known = new Map<string, Place>();
+  return (source) => {
+    let place = known.get(source);
+    if (place === undefined) {
+      place = placeOf(source, geo);
+      known.set(source, place);
+    }
+    return place;
+  };
+};
+
+const byCountThenKey =
+  <T extends { readonly count: number }>(key: (t: T) => string) =>
+  (a: T, b: T) =>
+    b.count - a.count || compareText(key(a), key(b));
+
+/**
+ * A person's countries and networks from their sign-ins per source: an address that is not public counts under
+ * what it is ("private address", "AWS service"), a public one the data does not place under "unknown country";
+ * a source that is no address at all is left out, and so are addresses without a known network from `networks`.
+ */
+const placesOfPerson = (
+  sources: ReadonlyMap<string, number>,
+  where: PlaceLookup,
+): Pick<PrincipalActivity, 'countries' | 'distinctCountries' | 'networks' | 'distinctNetworks'> => {
+  const countries = new Map<string, CountryCount>();
+  const networks = new Map<number, NetworkCount>();
+  for (const [source, n] of sources) {
+    const place = where(source);
+    if (place.kind === 'none') continue;
+    const country =
+      place.kind === 'special'
+        ? { country: null, label: place.label }
+        : place.geo.country === null
+          ? { country: null, label: 'unknown country' as const }
+          : { country: place.geo.country, label: null };
+    const key = country.country ?? country.label;
+    countries.set(key, { ...country, count: (countries.get(key)?.count ?? 0) + n });
+    if (place.kind !== 'public' || place.geo.asn === null) continue;
+    const { asn, network } = place.geo;
+    networks.set(asn, { asn, name: network, count: (networks.get(asn)?.count ?? 0) + n });
+  }
+  const countryList = [...countries.values()].sort(byCountThenKey((c) => c.country ?? c.label ?? ''));
+  const networkList = [...networks.values()].sort(byCountThenKey((x) => String(x.asn).padStart(10, '0')));
+  return {
+    countries: countryList.slice(0, PLACES_PER_PRINCIPAL),
+    distinctCountries: countryList.length,
+    networks: networkList.slice(0, PLACES_PER_PRINCIPAL),
+    distinctNetworks: networkList.length,
+  };
+};
+
+const principalsOf = (tally: Tally, where: PlaceLookup | null): PrincipalActivity[] =>
   [...tally.users]
     .map(([id, user]): PrincipalActivity => {
       const { accountId, key } = splitPrincipalId(id);
       const last = user.last === null ? null : readMark(user.last);
-      const sources = [...(tally.pairs.get(id) ?? new Map<string, number>())]
+      const pairs = tally.pairs.get(id) ?? new Map<string, number>();
+      const sources = [...pairs]
         .map(([ip, count]) => ({ ip, count }))
         .sort((a, b) => b.count - a.count || compareText(a.ip, b.ip));
       return {
@@ -225,6 +292,7 @@ const principalsOf = (tally: Tally): PrincipalActivity[] =>
         lastSeen: last?.time ?? null,
         sourceIps: sources.slice(0, SOURCE_IPS_PER_PRINCIPAL),
         distinctIps: sources.length,
+        ...(where ? placesOfPerson(pairs, where) : {}),
       };
     })
     // Most active first; then the most recent, then by name, so that equal counts always list alike.
@@ -235,6 +303,27 @@ const principalsOf = (tally: Tally): PrincipalActivity[] =>
         compareText(a.key, b.key) ||
         compareText(a.accountId ?? '', b.accountId ?? ''),
     );
+
+/** An 'asn' flag with its organisation's name, when the window's sources name it (flags keep the number only). */
+const namedFlags = (
+  flags: readonly FirstSeenFlag[],
+  people: readonly PrincipalActivity[],
+  sources: readonly string[],
+  where: PlaceLookup | null,
+): readonly FirstSeenFlag[] => {
+  if (where === null || !flags.some((f) => f.what === 'asn' && f.name === undefined)) return flags;
+  const names = new Map<string, string>();
+  for (const p of people) for (const n of p.networks ?? []) if (n.name) names.set(String(n.asn), n.name);
+  for (const source of sources) {
+    const place = where(source);
+    if (place.kind === 'public' && place.geo.asn !== null && place.geo.network)
+      names.set(String(place.geo.asn), place.geo.network);
+  }
+  return flags.map((f) => {
+    const name = f.what === 'asn' && f.name === undefined ? names.get(f.value) : undefined;
+    return name ? { ...f, name } : f;
+  });
+};
 
 const sourcesOf = (tally: Tally): IpActivity[] => {
   const users = new Map<string, number>();
@@ -267,10 +356,17 @@ export interface SummaryParts {
   readonly source: ActivitySummary['source'];
   /** Other reasons the answer may be incomplete. */
   readonly partial?: string;
+  /**
+   * The geo data, to say each person's countries and networks from their source addresses (looked up now, so
+   * that rollups and raw records answer alike); absent or null: the answer has none.
+   */
+  readonly geo?: GeoData | null;
 }
 
 export const summaryOf = (tally: Tally, parts: SummaryParts): ActivitySummary => {
   const partial = [parts.partial, droppedWords(tally)].filter((p): p is string => Boolean(p)).join(' ');
+  const where = parts.geo ? placeLookup(parts.geo) : null;
+  const principals = principalsOf(tally, where);
   return {
     from: parts.from.toISOString(),
     to: parts.to.toISOString(),
@@ -278,7 +374,7 @@ export const summaryOf = (tally: Tally, parts: SummaryParts): ActivitySummary =>
     byOutcome: { success: tally.success, failure: tally.failure, other: tally.other },
     byIdentityType: { ...tally.byIdentityType },
     noMfa: tally.noMfa,
-    principals: principalsOf(tally),
+    principals,
     ips: sourcesOf(tally),
     buckets: bucketStarts(parts.from, parts.to, parts.bucketMs).map((start) => ({
       start,
@@ -286,7 +382,7 @@ export const summaryOf = (tally: Tally, parts: SummaryParts): ActivitySummary =>
     })),
     bucketMs: parts.bucketMs,
     latest: parts.latest,
-    firstSeen: parts.firstSeen,
+    firstSeen: namedFlags(parts.firstSeen, principals, [...tally.sources.keys()], where),
     silenced: tally.silenced,
     source: parts.source,
     ...(partial ? { partial } : {}),

@@ -4,9 +4,11 @@
 import { matchesFilters, summarizeSignIns } from '../core/activity-summary';
 import { classifySignIn } from '../core/classify';
 import { decodeText } from '../core/decode-input';
+import type { GeoData } from '../core/geo';
 import {
   type ActivitySummary,
   hasFilters,
+  needsGeo,
   type QueryFilters,
   type QueryWindow,
   type ResolvedWindow,
@@ -26,6 +28,11 @@ export interface QueryDeps {
   readonly clock: Clock;
   readonly routing: Routing;
   readonly logger: Logger;
+  /**
+   * Where addresses are (each person's countries and networks, the `country` and `asn` filters); null where
+   * this process has no geo data. Absent is null.
+   */
+  readonly geo?: GeoData | null;
 }
 
 export interface QueryRequest {
@@ -36,7 +43,15 @@ export interface QueryRequest {
 export type QueryOutcome =
   | { readonly kind: 'answer'; readonly summary: ActivitySummary; readonly itemsRead: number }
   /** The window starts before the store's history: answered from CloudTrail, later (the worker, or the CLI). */
-  | { readonly kind: 'history'; readonly window: ResolvedWindow; readonly coverage: Date | null };
+  | { readonly kind: 'history'; readonly window: ResolvedWindow; readonly coverage: Date | null }
+  /** The question cannot be answered here, in words for the reader (plain text). */
+  | { readonly kind: 'unanswerable'; readonly problem: string };
+
+/** Why `country` and `asn` cannot be answered without geo data: null when they can (or are not asked). */
+export const geoProblem = (filters: QueryFilters, geo: GeoData | null | undefined): string | null =>
+  needsGeo(filters) && !geo
+    ? 'The geo data is not available here, so `country` and `asn` cannot be answered: ask without them.'
+    : null;
 
 /** Account names (from the routing) become their ids; ids and unknown names stay as typed. */
 export const resolveAccounts = (filters: QueryFilters, routing: Routing): QueryFilters => {
@@ -55,6 +70,8 @@ export class Queries {
   constructor(private readonly deps: QueryDeps) {}
 
   async answer(request: QueryRequest): Promise<QueryOutcome> {
+    const problem = geoProblem(request.filters, this.deps.geo);
+    if (problem) return { kind: 'unanswerable', problem };
     const now = this.deps.clock.now();
     const window = resolveWindow(request.window, now);
     const coverage = await this.deps.store.coverageStart(now);
@@ -99,8 +116,9 @@ export class Queries {
       if (found.length >= RAW_READ_LIMIT) truncated = true;
       for (const s of found) seen.set(s.eventId, s);
     }
-    const matching = [...seen.values()].filter((s) => matchesFilters(s, filters));
-    const summary = summarizeSignIns(matching, window.from, window.to);
+    const geo = this.deps.geo ?? null;
+    const matching = [...seen.values()].filter((s) => matchesFilters(s, filters, geo));
+    const summary = summarizeSignIns(matching, window.from, window.to, { geo });
     return truncated
       ? {
           ...summary,
@@ -128,12 +146,17 @@ export interface HistoryDeps {
   readonly history: SignInHistory;
   readonly regions: readonly string[];
   readonly logger: Logger;
+  /** Where addresses are (countries and networks, the `country` and `asn` filters); absent is null. */
+  readonly geo?: GeoData | null;
   /** Epoch ms by which the look-back stops (the worker's time): the answer then says how far it got. */
   readonly deadline?: number;
   readonly nowMs?: () => number;
 }
 
 class OutOfTime extends Error {}
+
+/** `country` or `asn` asked where there is no geo data; the message is for the reader. */
+export class GeoUnavailableError extends Error {}
 
 /**
  * Reads the window's console sign-ins from CloudTrail event history, region by region, and summarizes the
@@ -146,6 +169,9 @@ export const answerFromHistory = async (
   onProgress: (p: HistoryProgress) => Promise<void>,
 ): Promise<ActivitySummary> => {
   const filters = resolveAccounts(request.filters, routing);
+  const geo = deps.geo ?? null;
+  const problem = geoProblem(filters, geo);
+  if (problem) throw new GeoUnavailableError(problem);
   const found = new Map<string, ClassifiedSignIn>();
   let rejected = 0;
   const span = request.range.to.getTime() - request.range.from.getTime();
@@ -165,7 +191,7 @@ export const answerFromHistory = async (
               const t = Date.parse(signIn.time);
               if (oldestSeen === null || t < oldestSeen) oldestSeen = t;
             }
-            if (matchesFilters(signIn, filters)) found.set(signIn.eventId, signIn);
+            if (matchesFilters(signIn, filters, geo)) found.set(signIn.eventId, signIn);
           }
         }
         // LookupEvents pages go newest first: the time covered so far tells how many pages the window needs.
@@ -183,6 +209,6 @@ export const answerFromHistory = async (
     }
   }
   if (rejected > 0) deps.logger.warn('history records not read', { rejected });
-  const summary = summarizeSignIns([...found.values()], request.range.from, request.range.to);
+  const summary = summarizeSignIns([...found.values()], request.range.from, request.range.to, { geo });
   return { ...summary, source: 'cloudtrail', ...(stopped ? { partial: stopped } : {}) };
 };

@@ -20,7 +20,7 @@ import { renderSilenceList, SILENCE_MODAL_BLOCKS, type SilenceForm } from '../co
 import { accountNames, type Routing } from '../core/routing';
 import type { Matcher } from '../core/silence-types';
 import type { Clock, Logger, LookupJob, Notifier, SignInStore } from '../ports';
-import { answerFromHistory, type HistoryDeps, historyProblem, type Queries } from './queries';
+import { answerFromHistory, geoProblem, type HistoryDeps, historyProblem, type Queries } from './queries';
 import type { Silences } from './silences';
 
 export interface CommandRequest {
@@ -170,6 +170,7 @@ export class SlashCommands {
         blocks: message.blocks,
       };
     }
+    if (outcome.kind === 'unanswerable') return ephemeral(escapeMrkdwn(outcome.problem));
     const problem = historyProblem(outcome.window, now);
     if (problem) return ephemeral(escapeMrkdwn(problem));
     if (!this.deps.lookups)
@@ -288,6 +289,19 @@ export const answerFromHistoryJob = async (
   const command = parseCommand(job.text, new Date(job.requestedAt));
   if (command.kind !== 'query') {
     deps.logger.warn('history job is not a query', { text: job.text });
+    return;
+  }
+  const unanswerable = geoProblem(command.filters, deps.geo);
+  if (unanswerable) {
+    await deps
+      .respond(job.responseUrl, {
+        response_type: 'ephemeral',
+        replace_original: true,
+        text: escapeMrkdwn(unanswerable),
+      })
+      .catch((e: unknown) =>
+        deps.logger.error('look-back refusal not told', { error: (e as Error).message }),
+      );
     return;
   }
   const range = resolveWindow(command.window, new Date(job.requestedAt));

@@ -165,6 +165,39 @@ describe('the /signins answer', () => {
     expect(terminal).toContain('🆕 new network AS15169 Google LLC for alice');
   });
 
+  it('says where each person signed in from: countries with their flag and name, then networks, with counts', () => {
+    const alice = person(0, {
+      principal: 'alice',
+      countries: [
+        { country: 'JP', label: null, count: 8 },
+        { country: 'US', label: null, count: 4 },
+        { country: null, label: 'private address', count: 2 },
+      ],
+      distinctCountries: 5,
+      networks: [
+        { asn: 2501, name: 'The University of Tokyo', count: 8 },
+        { asn: 15169, name: 'Google LLC', count: 4 },
+      ],
+      distinctNetworks: 2,
+    });
+    const bob = person(1, { principal: 'bob', countries: [], networks: [] });
+    const carol = person(2, { principal: 'carol' });
+    const message = renderQueryAnswer(summary({ principals: [alice, bob, carol] }), CTX);
+    const text = allText(message);
+    expect(text).toContain(
+      '*Where from*\n• *alice* — 🇯🇵 Japan ×8 · 🇺🇸 United States ×4 · private address ×2 · +2 more' +
+        ' — networks AS2501 The University of Tokyo ×8 · AS15169 Google LLC ×4',
+    );
+    // Nobody is listed there without places (no geo data, or no address at all).
+    expect(text).not.toMatch(/Where from[^*]*\*(bob|carol)\*/);
+    const terminal = renderQueryText(summary({ principals: [alice] }), CTX);
+    expect(terminal).toContain('Where from\n• alice — 🇯🇵 Japan ×8 · 🇺🇸 United States ×4');
+  });
+
+  it('has no "Where from" without geo data', () => {
+    expect(allText(renderQueryAnswer(summary(), CTX))).not.toContain('Where from');
+  });
+
   it('draws the hour by hour activity as a sparkline between the window’s start and end', () => {
     const text = allText(renderQueryAnswer(summary({ buckets: hourly([0, 1, 2, 4, 8, 0]) }), CTX));
     expect(text).toContain('Sign-ins per hour (peak 8)\n`▁▂▃▅█▁`\n<!date^');
@@ -238,6 +271,17 @@ describe('the answer stays within Block Kit’s limits and inert whatever it hol
         distinctIps: 10_000,
         failures: 99_999,
         noMfa: 99_999,
+        countries: [
+          { country: HOSTILE[i % HOSTILE.length] ?? '', label: null, count: 99_999 },
+          { country: 'JP', label: null, count: 1 },
+          { country: null, label: 'AWS service', count: 1 },
+        ],
+        distinctCountries: 250,
+        networks: [
+          { asn: 4_294_967_295, name: HOSTILE[(i + 4) % HOSTILE.length] ?? null, count: 99_999 },
+          { asn: i, name: null, count: 1 },
+        ],
+        distinctNetworks: 10_000,
       }),
     ),
     ips: Array.from({ length: 10_000 }, (_, i) => ({
@@ -250,8 +294,9 @@ describe('the answer stays within Block Kit’s limits and inert whatever it hol
       eventId: `e${i}`,
       time: 'not a time',
       principal: HOSTILE[i % HOSTILE.length] ?? '',
-      what: (['ip', 'network', 'browser', 'region'] as const)[i % 4] ?? 'ip',
+      what: (['ip', 'network', 'browser', 'region', 'country', 'asn'] as const)[i % 6] ?? 'ip',
       value: HOSTILE[(i + 3) % HOSTILE.length] ?? '',
+      ...(i % 2 ? { name: HOSTILE[(i + 5) % HOSTILE.length] ?? '' } : {}),
     })),
     latest: Array.from({ length: 1000 }, (_, i) =>
       signIn({

@@ -46,6 +46,8 @@ const filters = (overrides: Partial<QueryFilters>): QueryFilters => ({
   ips: [],
   accounts: [],
   regions: [],
+  countries: [],
+  asns: [],
   rootOnly: false,
   noMfaOnly: false,
   ...overrides,
@@ -135,6 +137,8 @@ describe('query filters', () => {
       ips: ['203.0.113.0/24'],
       accounts: ['111122223333'],
       regions: ['us-east-1'],
+      countries: [],
+      asns: [],
       outcome: 'failure',
       rootOnly: true,
       noMfaOnly: true,
@@ -180,6 +184,25 @@ describe('query filters', () => {
     expect(query('user <mailto:bob@example.com>').filters.users).toEqual(['bob@example.com']);
     expect(query('account <http://Production|Production>').filters.accounts).toEqual(['Production']);
     expect(query('user o&amp;brien').filters.users).toEqual(['o&brien']);
+  });
+
+  it('`country` takes a two-letter code in any case or an English name; `asn` a number, AS prefix or not', () => {
+    const q = query(
+      'last 24h country jp country "United States" country De country japan asn AS15169 asn 2501',
+    );
+    expect(q.filters.countries).toEqual(['JP', 'US', 'DE']);
+    expect(q.filters.asns).toEqual([15169, 2501]);
+    expect(query('asn as15169 asn 15169').filters.asns).toEqual([15169]);
+    expect(query('country “côte d’ivoire”').filters.countries).toEqual(['CI']);
+  });
+
+  it('`country` and `asn` are named in the answer as they read back', () => {
+    const q = query('last 24h user alice country jp country de asn 15169 asn AS2501 failed');
+    const text = filtersText(q.filters);
+    expect(text).toBe('user alice · country JP or DE · asn AS15169 or AS2501 · failed');
+    expect(query('last 24h user alice country JP country DE asn AS15169 asn AS2501 failed').filters).toEqual(
+      q.filters,
+    );
   });
 
   it('the answer names the window and the filters as they were asked', () => {
@@ -235,6 +258,16 @@ describe('query mistakes say what was wrong', () => {
     ['region us-east', /`us-east` is not a region code/],
     ['region useast1', /is not a region code/],
     ['failed success', /`failed` and `success` together match nothing/],
+    ['country', /Put a value after `country`/],
+    ['country zz', /`zz` is not a country: use its two-letter code/],
+    ['country xx', /`xx` is not a country/],
+    ['country atlantis', /`atlantis` is not a country/],
+    ['country JPN', /`JPN` is not a country/],
+    ['asn', /Put a value after `asn`/],
+    ['asn google', /`google` is not an AS number such as 15169 or AS15169/],
+    ['asn AS-15169', /is not an AS number/],
+    ['asn 4294967296', /`4294967296` is not an AS number/],
+    ['asn 1.5', /is not an AS number/],
     ['success failure', /together match nothing/],
   ])('"%s"', (text, problem) => {
     expect(problemOf(text)).toMatch(problem);

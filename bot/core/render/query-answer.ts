@@ -2,8 +2,9 @@
 // sparkline, who signed in, from where, what was new, and the latest sign-ins. Both are drawn from the same
 // lines, written once for two styles (Slack mrkdwn, terminal text), so the two answers cannot drift apart.
 import { assertNever } from '../assert-never';
-import { flagOf, networkText } from '../geo';
-import type { ActivitySummary, FirstSeenFlag, PrincipalActivity } from '../query';
+import { countryName, countryText } from '../country-places';
+import { networkText } from '../geo';
+import type { ActivitySummary, CountryCount, FirstSeenFlag, NetworkCount, PrincipalActivity } from '../query';
 import type { ClassifiedSignIn } from '../sign-in';
 import type { Block, SlackMessage } from './blocks';
 import { LIMITS, mrkdwn, plain } from './blocks';
@@ -149,10 +150,37 @@ const IP_ROWS = 5;
 const FIRST_SEEN_ROWS = 10;
 const LATEST_ROWS = 5;
 
-/** "🇯🇵 JP": the flag and the code (a value from a record: inert). */
-const countryWords = (code: string, st: AnswerStyle): string => {
-  const flag = flagOf(code);
-  return flag ? `${flag} ${code}` : st.value(code, 20);
+/** "🇯🇵 Japan"; a code that is none is shown as recorded, inert. */
+const countryWords = (code: string, st: AnswerStyle): string =>
+  st.value(countryName(code) === null ? code : countryText(code), 60);
+
+/** "🇯🇵 Japan ×8", "private address ×2". */
+const countryCountWords = (c: CountryCount, st: AnswerStyle): string =>
+  `${c.country === null ? (c.label ?? 'unknown country') : countryWords(c.country, st)} ×${formatCount(c.count)}`;
+
+/** "AS15169 Google LLC ×4": the organisation's name comes from registry data, so it is shown inert. */
+const networkCountWords = (n: NetworkCount, st: AnswerStyle): string =>
+  `${st.value(networkText({ country: null, asn: n.asn, network: n.name }) ?? `AS${n.asn}`, 80)} ×${formatCount(n.count)}`;
+
+/** "+2 more" when a list shows fewer than there were. */
+const moreWords = (shown: number, distinct: number | undefined): string[] =>
+  (distinct ?? 0) > shown ? [`+${formatCount((distinct ?? 0) - shown)} more`] : [];
+
+/** A person's countries, then their networks, most used first: null when the answer has no geo data. */
+const whereFromLine = (p: PrincipalActivity, st: AnswerStyle): string | null => {
+  if (p.countries === undefined || p.countries.length === 0) return null;
+  const countries = [
+    ...p.countries.map((c) => countryCountWords(c, st)),
+    ...moreWords(p.countries.length, p.distinctCountries),
+  ];
+  const networks = [
+    ...(p.networks ?? []).map((n) => networkCountWords(n, st)),
+    ...moreWords(p.networks?.length ?? 0, p.distinctNetworks),
+  ];
+  return (
+    `• ${st.bold(st.value(p.principal, 60))} — ${countries.join(' · ')}` +
+    (networks.length > 0 ? ` — networks ${networks.join(' · ')}` : '')
+  );
 };
 
 const accountWords = (accountId: string | null, ctx: QueryAnswerContext, st: AnswerStyle): string | null => {
@@ -333,6 +361,17 @@ const answerSections = (s: ActivitySummary, ctx: QueryAnswerContext, st: AnswerS
         heading,
         people.map((p) => personLine(p, ctx, st)),
         s.principals.length,
+        max,
+      ),
+    );
+  const whereFrom = people.flatMap((p) => whereFromLine(p, st) ?? []);
+  if (whereFrom.length > 0)
+    out.push(
+      fitList(
+        st,
+        st.bold('Where from'),
+        whereFrom,
+        s.principals.filter((p) => (p.countries?.length ?? 0) > 0).length,
         max,
       ),
     );
