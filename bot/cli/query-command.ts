@@ -12,6 +12,7 @@ import { parseCommand, USAGE } from '../core/query-grammar';
 import { renderQueryText, terminalTime } from '../core/render/query-answer';
 import { accountNames } from '../core/routing';
 import { type Config, loadConfig } from '../pipeline/config';
+import { geoDataFor } from '../pipeline/geo-source';
 import type { LocalStore } from '../pipeline/local-runtime';
 import { answerFromHistory, historyProblem, Queries, type QueryOutcome } from '../pipeline/queries';
 import { queryTitle } from '../pipeline/slash-commands';
@@ -67,7 +68,7 @@ export interface QueryParts {
   /** How the store is opened (tests give an embedded one); by default as `signins start` opens it. */
   readonly open?: (config: Config) => Promise<LocalStore>;
   /** The geo data (countries and networks); by default the bundled data, as `signins start` reads it. */
-  readonly geo?: (config: Config, io: Io) => GeoData | null;
+  readonly geo?: (config: Config, logger: Logger) => GeoData | null;
 }
 
 export const defaultQueryParts: QueryParts = {
@@ -153,8 +154,7 @@ export const runQuery = async (
   const now = parts.clock.now();
   const request = readQuery(options.words, now);
   const logger = createJsonLogger({ level: config.logLevel, write: io.err });
-  // The bundled data's loader (bot/cli/local-geo.ts) is wired here once it lands.
-  const geo = parts.geo?.(config, io) ?? null;
+  const geo = (parts.geo ?? geoDataFor)(config, logger);
   const { outcome, description } = await withCommandStore(
     config,
     async (local) => {

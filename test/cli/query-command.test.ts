@@ -236,3 +236,91 @@ describe('signins query against a deployed table', () => {
     }
   });
 });
+
+describe('signins query: where people signed in from, on the bundled geo data', () => {
+  const HOME = ['133.11.0.1', '133.11.0.1', '8.8.8.8', '10.0.0.5'];
+  const ask = (words: string[], geo?: () => null) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, words, geo };
+  };
+
+  it('--json gives each person’s countries and networks, and `country` / `asn` keep the sign-ins from there', async () => {
+    const dynamo = await startEmbeddedDynamo();
+    try {
+      const now = new Date();
+      const store = new DynamoSignInStore(dynamo.client, { tableName: dynamo.tableName, retentionDays: 90 });
+      const records = [
+        ...HOME.map((ip, i) => signIn(IAM_SUCCESS, (i + 1) * HOUR, ip, 'carol')),
+        signIn(IAM_FAILURE, 3 * HOUR, '2a01:4f8::1', 'dave'),
+        signIn(IAM_SUCCESS, 2 * DAY, '133.11.0.1', 'erin'),
+      ];
+      await store.recordSignIns(
+        records.flatMap((r) =>
+          decodeText(JSON.stringify(r)).flatMap((item) =>
+            item.kind === 'signin' ? [{ ...item.signIn, severity: classifySignIn(item.signIn) }] : [],
+          ),
+        ),
+        now,
+      );
+      const config = loadConfig({ SIGNINS_TABLE: dynamo.tableName });
+      const run = async (q: ReturnType<typeof ask>, json = true) =>
+        runQuery({ words: q.words, json, history: false }, config, q.io, {
+          clock: { now: () => now },
+          history: () => {
+            throw new Error('no look-back expected');
+          },
+          open: async () => ({ store, description: 'test table', close: async () => {} }),
+          ...(q.geo ? { geo: q.geo } : {}),
+        });
+
+      const carol = ask(['last', '24h', 'user', 'carol']);
+      expect(await run(carol)).toBe(0);
+      const [person] = summaryOf(carol.out.join('\n')).principals;
+      expect(person).toMatchObject({
+        key: 'carol',
+        countries: [
+          { country: 'JP', label: null, count: 2 },
+          { country: 'US', label: null, count: 1 },
+          { country: null, label: 'private address', count: 1 },
+        ],
+        distinctCountries: 3,
+        networks: [
+          { asn: 2501, name: 'The University of Tokyo', count: 2 },
+          { asn: 15169, name: 'Google LLC', count: 1 },
+        ],
+      });
+
+      const japan = ask(['last', '24h', 'country', 'jp']);
+      expect(await run(japan)).toBe(0);
+      const inJapan = summaryOf(japan.out.join('\n'));
+      // erin's sign-in from Japan is two days old: outside the window.
+      expect(inJapan).toMatchObject({ source: 'records', total: 2 });
+      expect(inJapan.principals.map((p) => [p.key, p.countries])).toEqual([
+        ['carol', [{ country: 'JP', label: null, count: 2 }]],
+      ]);
+
+      const hetzner = ask(['last', '24h', 'asn', 'AS24940', 'country', 'Germany']);
+      expect(await run(hetzner)).toBe(0);
+      expect(summaryOf(hetzner.out.join('\n')).principals.map((p) => [p.key, p.networks])).toEqual([
+        ['dave', [{ asn: 24940, name: 'Hetzner Online GmbH', count: 1 }]],
+      ]);
+
+      const text = ask(['last', '24h', 'user', 'carol']);
+      expect(await run(text, false)).toBe(0);
+      expect(text.out.join('\n')).toContain(
+        'Where from\n• carol — 🇯🇵 Japan ×2 · 🇺🇸 United States ×1 · private address ×1 — networks AS2501 The University of Tokyo ×2 · AS15169 Google LLC ×1',
+      );
+
+      // Without geo data a country cannot be answered: one line, not an empty answer.
+      const blind = ask(['last', '24h', 'country', 'jp'], () => null);
+      await expect(run(blind)).rejects.toMatchObject({
+        name: 'CliError',
+        message: expect.stringMatching(/geo data is not available.*`country` and `asn`/),
+      });
+      expect(blind.out).toEqual([]);
+    } finally {
+      await dynamo.close();
+    }
+  });
+});
