@@ -10,8 +10,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BY_IP_INDEX, BY_TIME_INDEX, BY_USER_INDEX, TABLE_KEYS } from '../../shared/table-schema';
-import { baselineValues, firstSeenOf } from '../core/baseline';
-import { BASELINE_DAYS, type BaselineFacts, type SeenBefore } from '../core/baseline-types';
+import { baselineValues, firstSeenOf, placeValues } from '../core/baseline';
+import {
+  BASELINE_DAYS,
+  type BaselineFacts,
+  type RecentSuccess,
+  type SeenBefore,
+} from '../core/baseline-types';
 import { normalizeIp } from '../core/ip-range';
 import { type ActivitySummary, type FirstSeenFlag, type FirstSeenWhat, userKey } from '../core/query';
 import {
@@ -76,6 +81,8 @@ const MARKS_KEPT = 4;
 /** Things (IPs, networks, browsers, regions) one person's baseline remembers. */
 const THING_CAP = 2_000;
 const LATEST = 10;
+/** Countries a baseline keeps the latest successful sign-in of, for impossible travel. */
+const RECENT_KEPT = 5;
 const FIRST_SEEN = 20;
 /** DynamoDB calls in flight at once for one batch or one answer. */
 const PARALLEL = 8;
@@ -754,7 +761,6 @@ const resolveRollup = (part: RollupPart, names: ReadonlyMap<string, string>): Ta
 
 // ---- baselines -------------------------------------------------------------------------------------------
 
-/** The values a baseline keeps of each sign-in; browser families are parsed once per user agent a batch. */
 /** The values a baseline keeps of each sign-in; addresses and user agents are parsed once a batch. */
 const valuesOfBatch = () => {
   const cache = new Map<string, Partial<Record<FirstSeenWhat, string>>>();
@@ -772,6 +778,7 @@ const valuesOfBatch = () => {
           baselineValues({ sourceIp: s.sourceIp, region: null, userAgent: null }),
         )
       : {}),
+    ...placeValues(s.place),
     ...(s.userAgent
       ? once(`ua ${s.userAgent}`, () =>
           baselineValues({ sourceIp: null, region: null, userAgent: s.userAgent }),
@@ -793,12 +800,15 @@ class PersonMemory {
   private last: string | null;
   private readonly things = new Map<FirstSeenWhat, Map<string, Thing>>();
   private size = 0;
+  /** Latest successful sign-in per country. */
+  private readonly recent = new Map<string, string>();
 
   constructor(memory: RememberedUser | null, cutoff: string) {
     const known = memory !== null && memory.last !== null && memory.last >= cutoff;
     this.count = known ? memory.count : 0;
     this.since = known ? memory.since : null;
     this.last = known ? memory.last : null;
+    for (const r of known ? memory.recent : []) this.noteRecent(r);
     for (const [what, byValue] of Object.entries(memory?.things ?? {}) as [
       FirstSeenWhat,
       Record<string, Thing>,
@@ -827,11 +837,31 @@ class PersonMemory {
         ? { first: false, count: thing[0], since: thing[1], value }
         : { first: true, count: 0, since: null, value };
     }
-    return { knownUser: this.count > 0, userSignIns: this.count, userSince: this.since, seen, recent: [] };
+    return {
+      knownUser: this.count > 0,
+      userSignIns: this.count,
+      userSince: this.since,
+      seen,
+      recent: this.recentSuccesses(),
+    };
+  }
+
+  private noteRecent({ at, country }: RecentSuccess): void {
+    const known = this.recent.get(country);
+    if (known === undefined || at > known) this.recent.set(country, at);
+  }
+
+  /** Newest first, RECENT_KEPT at most: enough to catch a jump between two of a person's usual countries. */
+  private recentSuccesses(): RecentSuccess[] {
+    return [...this.recent]
+      .map(([country, at]) => ({ at, country }))
+      .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+      .slice(0, RECENT_KEPT);
   }
 
   learn(values: Partial<Record<FirstSeenWhat, string>>, at: string): void {
     this.count += 1;
+    if (values.country) this.noteRecent({ at, country: values.country });
     this.since ??= at;
     this.last = this.last === null || at > this.last ? at : this.last;
     for (const [what, value] of Object.entries(values) as [FirstSeenWhat, string][]) {
@@ -852,6 +882,7 @@ class PersonMemory {
       count: this.count,
       since: this.since,
       last: this.last,
+      recent: this.recentSuccesses(),
       things: Object.fromEntries(
         [...this.things].map(([what, byValue]) => [what, Object.fromEntries(byValue)]),
       ),

@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SEVERITIES } from '../../shared/severity';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../shared/table-schema';
+import type { RecentSuccess } from '../core/baseline-types';
+import { SPECIAL_ADDRESS_LABELS } from '../core/geo';
 import type { FirstSeenFlag, FirstSeenWhat } from '../core/query';
 import { emptyTally, type Tally, type UserTally } from '../core/rollup';
 import { type ClassifiedSignIn, IDENTITY_TYPES, type IdentityType } from '../core/sign-in';
@@ -67,6 +69,21 @@ export const clipSignIn = (signIn: ClassifiedSignIn): Record<string, unknown> =>
 /** Absent (left out when empty) reads as null. */
 const text = z.string().nullable().default(null);
 
+const nullableText = z.string().nullable().catch(null);
+const placeSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('public'),
+    ip: z.string(),
+    geo: z.object({
+      country: nullableText,
+      asn: z.number().int().nullable().catch(null),
+      network: nullableText,
+    }),
+  }),
+  z.object({ kind: z.literal('special'), label: z.enum(SPECIAL_ADDRESS_LABELS) }),
+  z.object({ kind: z.literal('none') }),
+]);
+
 export const storedSignInSchema = z.object({
   eventId: z.string(),
   eventIdDerived: z.boolean(),
@@ -93,6 +110,9 @@ export const storedSignInSchema = z.object({
   switchFrom: text,
   credentialType: text,
   severity: z.enum(SEVERITIES),
+  // Where the address was when the sign-in arrived. A place this code cannot read is dropped, not the sign-in:
+  // it is looked up again from the address.
+  place: placeSchema.optional().catch(undefined),
 });
 
 // Blocks are our own rendering, written by this code: checked for shape at the top level only.
@@ -217,11 +237,22 @@ export const storedSilenceSchema = z.object({
   endAnnouncedAt: z.string().optional(),
 });
 
+/** Every kind of thing a baseline remembers: a Record, so that a kind added to the type must be added here. */
+const WHATS: Record<FirstSeenWhat, true> = {
+  ip: true,
+  network: true,
+  country: true,
+  asn: true,
+  browser: true,
+  region: true,
+};
+const FIRST_SEEN_WHATS = Object.keys(WHATS) as [FirstSeenWhat, ...FirstSeenWhat[]];
+
 const firstSeenSchema = z.object({
   eventId: z.string(),
   time: z.string(),
   principal: z.string(),
-  what: z.enum(['ip', 'network', 'browser', 'region']),
+  what: z.enum(FIRST_SEEN_WHATS),
   value: z.string(),
 });
 
@@ -365,20 +396,24 @@ export interface RememberedUser {
   readonly count: number;
   readonly since: string | null;
   readonly last: string | null;
+  /** The latest successful sign-in from each country (newest first, a few): for impossible travel. */
+  readonly recent: readonly RecentSuccess[];
   /** By what, then by value: [sign-ins with it, first seen, last seen]. */
   readonly things: Readonly<Partial<Record<FirstSeenWhat, Readonly<Record<string, RememberedThing>>>>>;
 }
 export type RememberedThing = readonly [count: number, first: string, last: string];
 
 const rememberedThing = z.tuple([count, z.string(), z.string()]);
-const thingsSchema = z.partialRecord(
-  z.enum(['ip', 'network', 'browser', 'region']),
-  z.record(z.string(), rememberedThing),
-);
+const thingsSchema = z.partialRecord(z.enum(FIRST_SEEN_WHATS), z.record(z.string(), rememberedThing));
 const baselineSchema = z.object({
   count,
   since: z.string().nullable(),
   last: z.string().nullable(),
+  // Baselines written before impossible travel have none; one that cannot be read is started afresh.
+  recent: z
+    .array(z.object({ at: z.string(), country: z.string() }))
+    .default([])
+    .catch([]),
   things: z.string().transform((text, ctx) => {
     const parsed = thingsSchema.safeParse(parseJson(text));
     if (parsed.success) return parsed.data;
@@ -395,5 +430,6 @@ export const baselineItem = (user: RememberedUser): Record<string, unknown> => (
   count: user.count,
   since: user.since,
   last: user.last,
+  recent: user.recent,
   things: JSON.stringify(user.things),
 });

@@ -2,6 +2,7 @@
 // on the terminal, escalations told on stderr instead of an SNS topic, and Slack when a token is given.
 import { type RecordedCall, ReportingNotifier, SlackNotifier } from '../adapters/slack-notifier';
 import type { DecodedItem } from '../core/decode-input';
+import type { GeoData } from '../core/geo';
 import type { Config } from '../pipeline/config';
 import { type IngestDeps, type IngestResult, ingest } from '../pipeline/ingest';
 import { Responders } from '../pipeline/responders';
@@ -19,6 +20,8 @@ export interface LocalPipelineParts {
   readonly onCall: (call: RecordedCall) => void;
   /** Post to Slack with this token; without it nothing leaves the machine. */
   readonly slackToken?: string;
+  /** The bundled geo data (bot/cli/local-geo.ts), or null without it. */
+  readonly geo: GeoData | null;
 }
 
 export const localDeps = (parts: LocalPipelineParts): IngestDeps & { readonly responders: Responders } => {
@@ -45,6 +48,7 @@ export const localDeps = (parts: LocalPipelineParts): IngestDeps & { readonly re
     clock: systemClock,
     routing: config.routing,
     defaultChannel: config.channel,
+    geo: parts.geo,
     settings: config.responders,
   };
   return { ...base, responders: new Responders(base) };

@@ -2,13 +2,22 @@
 import { parseArgs } from 'node:util';
 import { assertNever } from '../core/assert-never';
 import { classifySignIn, classifyTrailChange } from '../core/classify';
+import { type GeoData, geoOf, placeOf } from '../core/geo';
+import { loadConfig } from '../pipeline/config';
 import type { Command, Io } from './command';
+import { localGeoData } from './local-geo';
 import { decodeInput, readInputs, rejectionLine } from './read-inputs';
 import { jsonSafe } from './terminal-text';
 
 export type { Io } from './command';
 
-export const runParse = async (paths: readonly string[], io: Io): Promise<number> => {
+/** Where the address is: the data's country and network, or null with what the address is instead. */
+const whereFields = (sourceIp: string | null, geo: GeoData | null) => {
+  const place = placeOf(sourceIp, geo);
+  return { geo: geoOf(place), ...(place.kind === 'special' ? { geoLabel: place.label } : {}) };
+};
+
+export const runParse = async (paths: readonly string[], io: Io, geo: GeoData | null): Promise<number> => {
   let rejected = 0;
   const print = (value: unknown) => io.out(jsonSafe(JSON.stringify(value)));
   for (const input of await readInputs(paths)) {
@@ -20,7 +29,12 @@ export const runParse = async (paths: readonly string[], io: Io): Promise<number
     for (const item of decodeInput(input.bytes)) {
       switch (item.kind) {
         case 'signin':
-          print({ kind: 'signin', ...item.signIn, severity: classifySignIn(item.signIn) });
+          print({
+            kind: 'signin',
+            ...item.signIn,
+            severity: classifySignIn(item.signIn),
+            ...whereFields(item.signIn.sourceIp, geo),
+          });
           break;
         case 'alarm':
           print(item.alarm);
@@ -48,12 +62,14 @@ export const parseCommand: Command = {
   help: `usage: signins parse [FILE|-]…
 
 Prints one JSON line per sign-in (eventId, eventName, time, outcome, identityType, principal, sourceIp,
-userAgent, mfa, severity, …) or per alarm notification (kind "alarm"). With no FILE, or "-", reads
+userAgent, mfa, severity, …, and "geo": {"country": "US", "asn": 15169, "network": "Google LLC"} from the
+bundled data; "geo" is null for addresses that are not public, with "geoLabel" saying what they are, such as
+"private address" or "AWS service") or per alarm notification (kind "alarm"). With no FILE, or "-", reads
 standard input. Rejected input: one line on stderr naming the file and position, exit status 2.
 
   npx signins parse trail/*.json.gz | jq -r .principal`,
   run: async (args, io) => {
     const { positionals } = parseArgs({ args: [...args], allowPositionals: true, options: {} });
-    return runParse(positionals, io);
+    return runParse(positionals, io, localGeoData(loadConfig(), io));
   },
 };

@@ -7,6 +7,7 @@ import { type Config, loadConfig } from '../pipeline/config';
 import { addIngestResults, emptyIngestResult } from '../pipeline/ingest';
 import { UsageError } from './cli-error';
 import type { Command, Io } from './command';
+import { localGeoData } from './local-geo';
 import { ingestInput, localDeps } from './local-pipeline';
 import { openCliStore } from './local-store';
 import { presentCall, summaryLine } from './present';
@@ -59,6 +60,7 @@ export const runReplay = async (options: ReplayOptions, config: Config, io: Io):
       io,
       onCall: showCall(options, io),
       slackToken: options.dryRun ? undefined : config.slackBotToken,
+      geo: localGeoData(config, io),
     });
     for (const input of await readInputs(options.paths)) {
       const items =

@@ -53,7 +53,8 @@ const silencesOn = (local: LocalStore, config: Config, parts: SilenceParts, io: 
     // Without a token a new silence names no channel (nothing to announce), and the end of one made in Slack is
     // reported as not announced (a recording notifier would claim it was).
     notifier: token
-      ? localDeps({ config, store: local.store, logger, io, onCall: () => {}, slackToken: token }).notifier
+      ? localDeps({ config, store: local.store, logger, io, onCall: () => {}, slackToken: token, geo: null })
+          .notifier
       : noSlack(),
     clock: parts.clock,
     logger,

@@ -16,6 +16,7 @@ import { Responders } from '../pipeline/responders';
 import { UsageError } from './cli-error';
 import type { Command, Io } from './command';
 import { localCommands, localSilences } from './local-commands';
+import { localGeoData } from './local-geo';
 import { ingestInput, localDeps } from './local-pipeline';
 import { openCliStore } from './local-store';
 import { presentCall, summaryLine } from './present';
@@ -151,6 +152,7 @@ export const runStart = async (options: StartOptions, config: Config, io: Io): P
       logger,
       io,
       slackToken,
+      geo: localGeoData(config, io),
       // A dry run shows each card; with Slack, one line per post.
       onCall:
         mode === 'dry-run'

@@ -3,9 +3,11 @@
 import { UAParser } from 'ua-parser-js';
 import { SEVERITIES, type Severity } from '../../shared/severity';
 import type { BaselineFacts, SeenBefore } from './baseline-types';
+import type { Place } from './geo';
 import { networkOf, normalizeIp } from './ip-range';
 import type { FirstSeenWhat } from './query';
 import type { ClassifiedSignIn } from './sign-in';
+import { impossibleTravel, type Travel, travelWords } from './travel';
 
 /** What a baseline keeps of a sign-in; a key is absent when the sign-in does not have it. */
 export const baselineValues = (
@@ -23,27 +25,89 @@ export const baselineValues = (
   return values;
 };
 
+/** The country and the autonomous system of a public address, when the data knows them. */
+export const placeValues = (place: Place | undefined): Partial<Record<FirstSeenWhat, string>> => {
+  if (place?.kind !== 'public') return {};
+  const { country, asn } = place.geo;
+  return { ...(country ? { country } : {}), ...(asn !== null ? { asn: String(asn) } : {}) };
+};
+
 const stepUp = (severity: Severity): Severity =>
   SEVERITIES[Math.max(0, SEVERITIES.indexOf(severity) - 1)] ?? severity;
 
+const atLeast = (severity: Severity, floor: Severity): Severity =>
+  SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(floor) ? severity : floor;
+
 /**
- * A first-seen IP on a root or no-MFA sign-in is one step more severe. Only for a user the baseline knew:
- * on a new deployment every IP is new, and raising every root sign-in would teach people to ignore it.
+ * Impossible travel for a successful sign-in from a known country, against the person's recent successes in
+ * other countries (bot/core/travel.ts). Null for failures: a guesser abroad is not the user travelling.
+ */
+export const travelOf = (
+  signIn: Pick<ClassifiedSignIn, 'outcome' | 'time' | 'place'>,
+  facts: BaselineFacts | undefined,
+): Travel | null => {
+  const country = signIn.place?.kind === 'public' ? signIn.place.geo.country : null;
+  if (signIn.outcome !== 'success' || !facts || !country || !signIn.time) return null;
+  return impossibleTravel({ at: signIn.time, country }, facts.recent);
+};
+
+/** A severity after what the baseline and the travel check found, and why, in the card's words. */
+export interface RaisedSeverity {
+  readonly severity: Severity;
+  /** Empty when nothing raised it. */
+  readonly why: readonly string[];
+}
+
+type RiskSubject = Pick<ClassifiedSignIn, 'identityType' | 'mfa' | 'outcome'>;
+
+const riskWords = (s: RiskSubject, failedCounts: boolean): string | null => {
+  if (s.identityType === 'Root') return 'on a root sign-in';
+  if (s.mfa === 'no') return 'on a sign-in without MFA';
+  if (failedCounts && s.outcome === 'failure') return 'on a failed sign-in';
+  return null;
+};
+
+/**
+ * What raises a sign-in's severity:
+ * - one step for a first-seen country on a root, no-MFA or failed sign-in, or (the country being familiar) a
+ *   first-seen IP on a root or no-MFA sign-in: one step for a new place, not one per new thing about it;
+ * - at least high for impossible travel.
+ * Steps only for a user the baseline knew: on a new deployment every IP and country is new, and raising every
+ * root sign-in would teach people to ignore it.
  */
 export const raiseSeverity = (
   severity: Severity,
-  signIn: Pick<ClassifiedSignIn, 'identityType' | 'mfa'>,
+  signIn: RiskSubject,
   facts: BaselineFacts | undefined,
-): Severity => {
-  const risky = signIn.identityType === 'Root' || signIn.mfa === 'no';
-  return risky && facts?.knownUser && facts.seen.ip?.first ? stepUp(severity) : severity;
+  travel: Travel | null = null,
+): RaisedSeverity => {
+  let raised = severity;
+  const why: string[] = [];
+  if (facts?.knownUser) {
+    const newCountry = facts.seen.country?.first ? riskWords(signIn, true) : null;
+    const newIp = facts.seen.ip?.first ? riskWords(signIn, false) : null;
+    if (newCountry) why.push(`${NEW_WORDS.country}, ${newCountry}`);
+    else if (newIp) why.push(`${NEW_WORDS.ip}, ${newIp}`);
+    if (why.length > 0) raised = stepUp(raised);
+  }
+  if (travel) {
+    why.push(travelWords(travel));
+    raised = atLeast(raised, 'high');
+  }
+  return { severity: raised, why };
 };
 
-/** The network is news only when the IP is not: a new IP in a new network is one thing, not two. */
+/**
+ * What is new, widest first: a new country is one piece of news, not also "new network" and "new IP"; a new
+ * block (/24) is news only when the IP is not.
+ */
 const newThings = (facts: BaselineFacts): FirstSeenWhat[] => {
-  const { ip, network, browser, region } = facts.seen;
+  const { ip, network, country, asn, browser, region } = facts.seen;
   const found: FirstSeenWhat[] = [];
-  if (ip?.first) found.push('ip');
+  // The widest new thing says the most: a new country, else a new network (AS), else a new IP or block.
+  if (country?.first) found.push('country');
+  if (asn?.first && !country?.first) found.push('asn');
+  if (ip?.first && !country?.first && !asn?.first) found.push('ip');
   if (network?.first && !ip?.first) found.push('network');
   if (browser?.first) found.push('browser');
   if (region?.first) found.push('region');
@@ -95,10 +159,13 @@ const familiarWords = (what: FirstSeenWhat, seen: SeenBefore, now: Date): string
 
 /** Familiar things worth a count; the network only says something when the IP itself is new. */
 const familiarThings = (facts: BaselineFacts): FirstSeenWhat[] => {
-  const { ip, network, browser, region } = facts.seen;
+  const { ip, network, country, asn, browser, region } = facts.seen;
   const found: FirstSeenWhat[] = [];
   if (ip && !ip.first) found.push('ip');
   if (network && !network.first && (!ip || ip.first)) found.push('network');
+  // A new IP in a familiar network or country: how familiar, the closest that is.
+  if (asn && !asn.first && (!ip || ip.first) && (!network || network.first)) found.push('asn');
+  else if (country && !country.first && (!ip || ip.first) && (!asn || asn.first)) found.push('country');
   if (browser && !browser.first) found.push('browser');
   if (region && !region.first) found.push('region');
   return found;

@@ -8,10 +8,11 @@ import { findSignInAlarm } from '../../shared/alarms';
 import { SEVERITIES } from '../../shared/severity';
 import { alarmLookback, signInsBehindAlarm } from '../core/alarm-match';
 import { assertNever } from '../core/assert-never';
-import { baselineWords, raiseSeverity } from '../core/baseline';
+import { baselineWords, raiseSeverity, travelOf } from '../core/baseline';
 import type { BaselineFacts } from '../core/baseline-types';
 import { classifyAlarm, classifySignIn, classifyTrailChange } from '../core/classify';
 import type { DecodedItem } from '../core/decode-input';
+import { type GeoData, placeOf } from '../core/geo';
 import { renderAlarmCard } from '../core/render/alarm-card';
 import type { SlackMessage } from '../core/render/blocks';
 import { renderSignInCard } from '../core/render/sign-in-card';
@@ -29,6 +30,8 @@ export interface IngestDeps extends DeliveryDeps {
   readonly store: SignInStore & ActivityStore & SilenceStore;
   readonly routing: Routing;
   readonly defaultChannel: string;
+  /** The bundled geo data; null when it could not be loaded (cards then show the address without a country). */
+  readonly geo: GeoData | null;
 }
 
 export interface IngestOptions {
@@ -123,6 +126,8 @@ const signInSubject = (
   baseline: BaselineFacts | undefined,
   /** New to the store (not a redelivery): only then is a held-back sign-in counted again. */
   isNew: boolean,
+  /** What raised its severity (first-seen country, impossible travel), in the card's words. */
+  raisedBecause: readonly string[],
 ): Subject => ({
   alertId: `signin:${signIn.eventId}`,
   kind: 'signin',
@@ -136,6 +141,7 @@ const signInSubject = (
     renderSignInCard(signIn, {
       accountName: accountName(deps.routing, signIn.accountId),
       baseline: baselineWords(baseline, deps.clock.now()),
+      raisedBecause,
     }),
 });
 
@@ -222,7 +228,11 @@ const storeItems = async (
       case 'signin': {
         result.signIns += 1;
         classified.push({
-          signIn: { ...item.signIn, severity: classifySignIn(item.signIn) },
+          signIn: {
+            ...item.signIn,
+            severity: classifySignIn(item.signIn),
+            place: placeOf(item.signIn.sourceIp, deps.geo),
+          },
           position: item.position,
         });
         break;
@@ -245,11 +255,12 @@ const storeItems = async (
     options,
     result,
   );
-  // A first-seen IP on a root or no-MFA sign-in is one step more severe (bot/core/baseline.ts).
+  // A first-seen country or IP on a risky sign-in, and impossible travel, raise it (bot/core/baseline.ts).
   const signIns = classified.map(({ signIn, position }) => {
     const facts = baselines.get(signIn.eventId);
-    const severity = raiseSeverity(signIn.severity, signIn, facts);
-    return signInSubject({ ...signIn, severity }, position, deps, facts, added?.has(signIn.eventId) ?? true);
+    const raised = raiseSeverity(signIn.severity, signIn, facts, travelOf(signIn, facts));
+    const isNew = added?.has(signIn.eventId) ?? true;
+    return signInSubject({ ...signIn, severity: raised.severity }, position, deps, facts, isNew, raised.why);
   });
   return [...signIns, ...others];
 };

@@ -21,6 +21,7 @@ import { type Memoised, memoPromise } from '../core/memo-promise';
 import { systemClock } from '../ports';
 import { type Config, ConfigError, loadConfig } from './config';
 import { DeliveryError } from './delivery-error';
+import { geoDataFor } from './geo-source';
 import { HomeTab } from './home-tab';
 import type { IngestDeps } from './ingest';
 import type { HistoryDeps } from './queries';
@@ -91,6 +92,8 @@ const build = async (): Promise<LambdaRuntime> => {
     routing: config.routing,
     defaultChannel: config.channel,
     settings: config.responders,
+    // Read from the layer (/opt/geo) on the first lookup: a function that never looks up pays nothing.
+    geo: geoDataFor(config, logger),
   };
   const workerFunction = config.workerFunction;
   const silences = new Silences({

@@ -90,10 +90,10 @@ describe('what a baseline keeps of a published sign-in', () => {
 describe('the severity step for a first-seen IP', () => {
   const newIp = known({ ip: first('198.51.100.7') });
   const sameIp = known({ ip: familiar('198.51.100.7', 14, '2026-11-02T10:00:00.000Z') });
-  const root = { identityType: 'Root', mfa: 'yes' } as const;
-  const noMfa = { identityType: 'IAMUser', mfa: 'no' } as const;
-  const withMfa = { identityType: 'IAMUser', mfa: 'yes' } as const;
-  const sso = { identityType: 'AssumedRole', mfa: 'idp' } as const;
+  const root = { identityType: 'Root', mfa: 'yes', outcome: 'success' } as const;
+  const noMfa = { identityType: 'IAMUser', mfa: 'no', outcome: 'success' } as const;
+  const withMfa = { identityType: 'IAMUser', mfa: 'yes', outcome: 'success' } as const;
+  const sso = { identityType: 'AssumedRole', mfa: 'idp', outcome: 'success' } as const;
 
   it.each<[string, Parameters<typeof raiseSeverity>, string]>([
     ['a root sign-in from a new IP goes high → critical', ['high', root, newIp], 'critical'],
@@ -116,7 +116,51 @@ describe('the severity step for a first-seen IP', () => {
     ],
     ['no baseline at all stays', ['medium', noMfa, undefined], 'medium'],
   ])('%s', (_name, args, expected) => {
-    expect(raiseSeverity(...args)).toBe(expected);
+    expect(raiseSeverity(...args).severity).toBe(expected);
+  });
+
+  it('says why it raised it', () => {
+    expect(raiseSeverity('high', root, newIp).why).toEqual([
+      'first sign-in from this IP for this user, on a root sign-in',
+    ]);
+    expect(raiseSeverity('high', root, sameIp).why).toEqual([]);
+  });
+});
+
+describe('the severity step for a first-seen country', () => {
+  const inJapan = (country: SeenBefore) => known({ ip: first('133.11.0.1'), asn: first('2501'), country });
+  const newCountry = inJapan(first('JP'));
+  const homeCountry = inJapan(familiar('JP', 30, '2026-10-01T00:00:00.000Z'));
+  const failedWithMfa = { identityType: 'IAMUser', mfa: 'yes', outcome: 'failure' } as const;
+  const okWithMfa = { identityType: 'IAMUser', mfa: 'yes', outcome: 'success' } as const;
+  const root = { identityType: 'Root', mfa: 'yes', outcome: 'success' } as const;
+
+  it('raises a failed sign-in from a new country one step, and says so', () => {
+    expect(raiseSeverity('medium', failedWithMfa, newCountry)).toEqual({
+      severity: 'high',
+      why: ['first sign-in from this country for this user, on a failed sign-in'],
+    });
+  });
+
+  it('raises a root sign-in from a new country one step, not one per new thing (IP, network, country)', () => {
+    expect(raiseSeverity('high', root, newCountry)).toEqual({
+      severity: 'critical',
+      why: ['first sign-in from this country for this user, on a root sign-in'],
+    });
+  });
+
+  it('leaves a successful sign-in with MFA from a new country, and a failed one from the home country', () => {
+    expect(raiseSeverity('medium', okWithMfa, newCountry).severity).toBe('medium');
+    expect(raiseSeverity('medium', failedWithMfa, homeCountry).severity).toBe('medium');
+  });
+
+  it('raises impossible travel to at least high, and never lowers a critical one', () => {
+    const travel = { from: 'US', to: 'JP', minutes: 30, distanceKm: 3625, kmh: 7250 };
+    expect(raiseSeverity('low', okWithMfa, homeCountry, travel)).toEqual({
+      severity: 'high',
+      why: ['impossible travel: US → JP in 30 min'],
+    });
+    expect(raiseSeverity('critical', root, homeCountry, travel).severity).toBe('critical');
   });
 });
 

@@ -254,10 +254,11 @@ describe('signins parse', () => {
   it('prints one JSON line per trail change, with its target, who and severity', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runParse([fixturePath(STOP), fixturePath(STOP_ERROR)], {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-    });
+    const code = await runParse(
+      [fixturePath(STOP), fixturePath(STOP_ERROR)],
+      { out: (line) => out.push(line), err: (line) => err.push(line) },
+      null,
+    );
     expect(code).toBe(0);
     expect(err).toEqual([]);
     expect(out.map((line) => JSON.parse(line))).toEqual([

@@ -2,11 +2,13 @@
 // and an escalator and metrics that record what they were given.
 import { createJsonLogger } from '../../bot/adapters/json-logger';
 import { SlackNotifier } from '../../bot/adapters/slack-notifier';
+import type { GeoData } from '../../bot/core/geo';
 import { DEFAULT_ROUTING } from '../../bot/core/routing';
 import type { IngestDeps } from '../../bot/pipeline/ingest';
 import type { BotStore, Clock, Escalation } from '../../bot/ports';
 import type { BotMetricName } from '../../shared/metrics';
 import type { FakeSlack } from './fake-slack';
+import { testGeoData } from './geo';
 
 export interface TestDepsOptions {
   readonly store: BotStore;
@@ -14,6 +16,8 @@ export interface TestDepsOptions {
   readonly clock: Clock;
   /** The Web API client's timeout: a fake answer slower than this is an unknown outcome. */
   readonly slackTimeoutMs?: number;
+  /** The geo data: the real bundled data unless a test says otherwise. */
+  readonly geo?: GeoData | null;
 }
 
 export interface TestPipeline {
@@ -41,6 +45,7 @@ export const testPipeline = (options: TestDepsOptions): TestPipeline => {
     clock: options.clock,
     routing: DEFAULT_ROUTING,
     defaultChannel: 'C0SIGNINS',
+    geo: options.geo === undefined ? testGeoData() : options.geo,
   };
   return { deps, escalations, metrics };
 };

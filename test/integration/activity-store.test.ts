@@ -8,8 +8,10 @@ import { DynamoSignInStore } from '../../bot/adapters/dynamodb-store';
 import { createTableInput } from '../../bot/adapters/dynamodb-table';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../bot/adapters/embedded-dynamodb';
 import { summarizeSignIns } from '../../bot/core/activity-summary';
+import { placeOf } from '../../bot/core/geo';
 import type { ActivitySummary } from '../../bot/core/query';
 import type { ClassifiedSignIn, IdentityType } from '../../bot/core/sign-in';
+import { testGeoData } from '../helpers/geo';
 import { syntheticSignIn } from '../helpers/sign-in';
 
 const NOW = new Date('2026-11-02T15:20:00.000Z');
@@ -264,6 +266,8 @@ describe('baselines', () => {
         browser: { first: false, count: 1, since: first.time, value: 'Chrome' },
         region: { first: false, count: 1, since: first.time, value: 'us-east-1' },
       },
+      // Documentation addresses have no country: nothing to measure travel against.
+      recent: [],
     });
     expect(r2.baselines.get(newIp1.eventId)?.seen).toMatchObject({
       ip: { first: true, count: 0, since: null },
@@ -303,6 +307,53 @@ describe('baselines', () => {
       what: 'ip',
       value: '192.0.2.66',
     });
+  });
+
+  it('remember countries and networks across batches and a restart, and the recent successes for travel', async () => {
+    const tableStore = await freshStore();
+    const located = (sourceIp: string, time: string, over: Partial<ClassifiedSignIn> = {}) =>
+      signIn({ sourceIp, time, place: placeOf(sourceIp, testGeoData()), ...over });
+    const home = located('8.8.8.8', ago(3 * HOUR));
+    await tableStore.recordSignIns([home], NOW);
+
+    // Another store on the same table: what a new Lambda instance (or `npm start` after a restart) sees.
+    const restarted = new DynamoSignInStore(dynamo.client, {
+      tableName: `activity-${tables}`,
+      retentionDays: 30,
+    });
+    const guess = located('133.11.0.1', ago(150 * MINUTE), { outcome: 'failure' });
+    const abroad = located('133.11.0.1', ago(2 * HOUR));
+    const r = await restarted.recordSignIns([abroad, guess], NOW);
+    expect(r.baselines.get(guess.eventId)).toMatchObject({
+      knownUser: true,
+      seen: { country: { first: true, value: 'JP' }, asn: { first: true, value: '2501' } },
+      recent: [{ at: home.time, country: 'US' }],
+    });
+    // The failure is judged, not learned: the first success from Japan is still its first.
+    expect(r.baselines.get(abroad.eventId)).toMatchObject({
+      seen: { country: { first: true, value: 'JP' }, asn: { first: true } },
+      recent: [{ at: home.time, country: 'US' }],
+    });
+
+    const back = located('8.8.4.4', ago(HOUR));
+    const r2 = await tableStore.recordSignIns([back], NOW);
+    expect(r2.baselines.get(back.eventId)).toMatchObject({
+      userSignIns: 2,
+      seen: {
+        ip: { first: true },
+        country: { first: false, count: 1, since: home.time, value: 'US' },
+        asn: { first: false, count: 1, value: '15169' },
+      },
+      // Newest first, one per country.
+      recent: [
+        { at: abroad.time, country: 'JP' },
+        { at: home.time, country: 'US' },
+      ],
+    });
+    const answer = await restarted.readActivity(at(-DAY), NOW, NOW);
+    expect(answer.firstSeen.filter((f) => f.what === 'country').map((f) => [f.eventId, f.value])).toEqual([
+      [abroad.eventId, 'JP'],
+    ]);
   });
 
   it('keep each person apart, per account, and forget them after 90 days without a sign-in', async () => {

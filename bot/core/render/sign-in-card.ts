@@ -2,6 +2,8 @@
 // a summary line, the facts, and the raw record's user agent, event and CloudTrail link. Record values are
 // shown in plain_text (never formatted, never linked), neutralised and clipped; mrkdwn carries only our date
 // token and CloudTrail link.
+import { countryText } from '../country-places';
+import { networkText, type Place } from '../geo';
 import { STATE_LABEL } from '../response';
 import type { ClassifiedSignIn } from '../sign-in';
 import type { Block, SlackMessage, TextObject } from './blocks';
@@ -22,6 +24,8 @@ export interface CardContext {
    * this browser 14 times since 2 Nov"); it may quote record values, so it is shown as plain_text.
    */
   readonly baseline?: string | null;
+  /** What raised the severity (a first-seen country on a root sign-in, impossible travel), plain words. */
+  readonly raisedBecause?: readonly string[];
   /** The silence that holds this sign-in back: only the CLI's dry run shows a card that says so. */
   readonly silenced?: { readonly id: string; readonly until: string } | null;
 }
@@ -47,15 +51,30 @@ const headline = (s: ClassifiedSignIn): string =>
 /** "nicholas.hakmiller (assumed role DevAdmin via IAM Identity Center)", "Root user": one level of parentheses. */
 const whoText = (who: Who): string => `${nameText(who)}${who.identity ? ` (${who.identity})` : ''}`;
 
+/**
+ * Where the address is, in words: "🇯🇵 Japan · AS2501 The University of Tokyo", "private address", or null when
+ * nothing is known. The network's name is the registry's text (anyone can register one): plain text, clipped.
+ */
+export const placeText = (place: Place | undefined): string | null => {
+  if (place === undefined || place.kind === 'none') return null;
+  if (place.kind === 'special') return place.label;
+  const { country } = place.geo;
+  const network = networkText(place.geo);
+  const parts = [country ? countryText(country) : null, network ? clipPlain(network, 120) : null];
+  const known = parts.filter((p): p is string => p !== null);
+  return known.length > 0 ? known.join(' · ') : null;
+};
+
 const summary = (s: ClassifiedSignIn, ctx: CardContext): string => {
   const who = whoText(whoOf(s, clipPlain, 200));
   const what = `${clipPlain(eventInline(s.eventName), 100)} ${outcomeLabel(s.outcome)}`;
-  const where = `account ${accountText(s.accountId, ctx.accountName)}`;
-  const from = s.sourceIp ? ` from ${clipPlain(s.sourceIp, 100)}` : '';
+  const account = `account ${accountText(s.accountId, ctx.accountName)}`;
+  const where = placeText(s.place);
+  const from = s.sourceIp ? ` from ${clipPlain(s.sourceIp, 100)}${where ? ` (${where})` : ''}` : '';
   const mfa = s.mfa === 'no' && s.outcome === 'success' ? ' without MFA' : '';
   const reason = s.failureReason ? `\nReason: ${clipPlain(s.failureReason, 500)}` : '';
   return clip(
-    `${SEVERITY_LABEL[s.severity]} · ${who}: ${what} in ${where}${from}${mfa}${reason}`,
+    `${SEVERITY_LABEL[s.severity]} · ${who}: ${what} in ${account}${from}${mfa}${reason}`,
     LIMITS.sectionText,
   );
 };
@@ -69,12 +88,18 @@ const outcomeText = (s: ClassifiedSignIn): string => {
 const whoField = (who: Who): TextObject =>
   field('Who', nameText(who), ...(who.identity ? [who.identity] : []));
 
+const sourceField = (s: ClassifiedSignIn): TextObject => {
+  if (!s.sourceIp) return field('Source IP', 'not recorded');
+  const where = placeText(s.place);
+  return field('Source IP', clipPlain(s.sourceIp, 100), ...(where ? [where] : []));
+};
+
 const fields = (s: ClassifiedSignIn, ctx: CardContext): TextObject[] => {
   const list = [
     whoField(whoOf(s, clipPlain, 300)),
     field('Outcome', outcomeText(s)),
     field('MFA', MFA_LABEL[s.mfa], ...(s.mfaDevice ? [clipPlain(s.mfaDevice, 300)] : [])),
-    field('Source IP', s.sourceIp ? clipPlain(s.sourceIp, 100) : 'not recorded'),
+    sourceField(s),
     field('Account', accountText(s.accountId, ctx.accountName)),
     field('Region', s.region ? clipPlain(s.region, 50) : 'not recorded'),
     timeField(s.time),
@@ -96,12 +121,17 @@ const context = (s: ClassifiedSignIn): TextObject[] => {
   ];
 };
 
+const fallbackWhere = (place: Place | undefined): string => {
+  const where = placeText(place);
+  return where ? ` (${safe(where, 200)})` : '';
+};
+
 /** The notification text: what happened, where and when, and why it failed. Mrkdwn: record values escaped. */
 const fallback = (s: ClassifiedSignIn, ctx: CardContext): string =>
   clipEscaped(
     `${s.severity.toUpperCase()}: ${whatHappened(s, safe, 200)}` +
       ` in account ${escapeMrkdwn(accountText(s.accountId, ctx.accountName))}` +
-      (s.sourceIp ? ` from ${safe(s.sourceIp, 100)}` : '') +
+      (s.sourceIp ? ` from ${safe(s.sourceIp, 100)}${fallbackWhere(s.place)}` : '') +
       atTime(s.time) +
       (s.failureReason ? `. Reason: ${safe(s.failureReason, 500)}` : ''),
     LIMITS.fallbackText,
@@ -115,6 +145,14 @@ const baselineBlock = (words: string): Block => {
   const text = plain(clip(`${first ? '🆕 ' : ''}${clipPlain(words, 1000)}`, LIMITS.contextText));
   return first ? { type: 'section', text } : { type: 'context', elements: [text] };
 };
+
+/** Why the severity is what it is when something raised it: said where the eye lands, under the summary. */
+const raisedBlock = (severity: ClassifiedSignIn['severity'], why: readonly string[]): Block => ({
+  type: 'section',
+  text: plain(
+    clip(`⬆️ Raised to ${severity}: ${why.map((w) => clipPlain(w, 300)).join('; ')}`, LIMITS.sectionText),
+  ),
+});
 
 const SILENCE_ID = /^s-[0-9a-z]{1,32}$/;
 
@@ -133,6 +171,7 @@ export const renderSignInCard = (signIn: ClassifiedSignIn, ctx: CardContext): Sl
   const blocks: Block[] = [
     { type: 'header', text: plain(headline(s)) },
     { type: 'section', text: plain(summary(s, c)) },
+    ...(c.raisedBecause && c.raisedBecause.length > 0 ? [raisedBlock(s.severity, c.raisedBecause)] : []),
     ...(c.baseline ? [baselineBlock(c.baseline)] : []),
     { type: 'section', fields: fields(s, c) },
     { type: 'context', elements: context(s) },
