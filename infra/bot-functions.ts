@@ -22,13 +22,14 @@ import {
   signInAlarmActionsStatement,
   tableStatements,
 } from './function-permissions';
+import { GEO_LAYER_DIR, GeoLayer } from './geo-layer';
 
 const REPO_ROOT = path.join(__dirname, '..');
 
 // Local esbuild only (there is no Docker). The AWS SDK is bundled, not taken from the runtime: the bot is tested
 // against the pinned @aws-sdk versions in package-lock.json, and a minified bundle of the few clients used loads
 // faster than the runtime's full SDK. dynalite and tsx serve only local runs (`npm start`) and must not ship.
-const BUNDLING: nodejs.BundlingOptions = {
+export const BUNDLING: nodejs.BundlingOptions = {
   forceDockerBundling: false,
   minify: true,
   sourceMap: true,
@@ -37,6 +38,9 @@ const BUNDLING: nodejs.BundlingOptions = {
   bundleAwsSDK: true,
   externalModules: ['dynalite', 'tsx'],
 };
+
+const RUNTIME = lambda.Runtime.NODEJS_24_X;
+const ARCHITECTURE = lambda.Architecture.ARM_64;
 
 export interface BotFunctionsProps {
   readonly table: dynamodb.ITable;
@@ -65,6 +69,8 @@ interface FunctionSpec {
   readonly role: BotFunctionRole;
   /** Variables this function alone needs, besides the shared environment. */
   readonly environment?: Readonly<Record<string, string>>;
+  /** Looks up where sign-ins come from: gets the geo data layer and SIGNINS_GEO_DIR. */
+  readonly geoData?: boolean;
 }
 
 /** The bot's three Lambda functions: events worker, Slack ingress (public URL) and the one-minute sweeper. */
@@ -78,10 +84,13 @@ export class BotFunctions extends Construct {
   readonly slackIngressUrl: lambda.FunctionUrl;
   /** Where the events worker's failed asynchronous invocations land after retries. */
   readonly eventsWorkerFailures: sqs.Queue;
+  /** Country and network data for the worker (cards) and the ingress (`/signins` answers). */
+  readonly geoData: GeoLayer;
 
   constructor(scope: Construct, id: string, props: BotFunctionsProps) {
     super(scope, id);
 
+    this.geoData = new GeoLayer(this, 'GeoData', { runtime: RUNTIME, architecture: ARCHITECTURE });
     this.eventsWorkerFailures = new sqs.Queue(this, 'EventsWorkerFailures', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -93,6 +102,7 @@ export class BotFunctions extends Construct {
       memorySize: 512,
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.eventsWorker),
       role: 'worker',
+      geoData: true,
     });
     // SNS and CloudWatch Logs invoke asynchronously: after Lambda's two retries the event goes to the queue.
     this.eventsWorker.configureAsyncInvoke({
@@ -111,6 +121,7 @@ export class BotFunctions extends Construct {
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.slackIngress),
       role: 'ingress',
       environment: { [ENV.workerFunction]: this.eventsWorker.functionName },
+      geoData: true,
     });
     // Slow parts of a click (DMs, user look-ups, SNS pages) go to the worker as an asynchronous invoke. On the
     // function's own ARN: grantInvoke would add `:*` (every version and alias), which nothing here uses.
@@ -165,6 +176,7 @@ export class BotFunctions extends Construct {
       // `signins redrive` and the health checks find the failure queue through the functions' environment.
       [HEALTH_ENV.failureQueueUrl]: this.eventsWorkerFailures.queueUrl,
       ...spec.environment,
+      ...(spec.geoData ? { [ENV.geoDir]: GEO_LAYER_DIR } : {}),
     };
     checkEnvironmentSize(id, environment);
     const fn = new nodejs.NodejsFunction(this, id, {
@@ -172,8 +184,9 @@ export class BotFunctions extends Construct {
       handler: spec.handler.exportName,
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      runtime: RUNTIME,
+      architecture: ARCHITECTURE,
+      layers: spec.geoData ? [this.geoData.layer] : undefined,
       description: spec.description,
       memorySize: spec.memorySize,
       timeout: spec.timeout,
