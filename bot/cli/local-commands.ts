@@ -34,6 +34,7 @@ export const localCommands = (
       clock: deps.clock,
       routing: config.routing,
       logger: deps.logger,
+      geo: deps.geo,
     }),
     silences,
     store: deps.store,

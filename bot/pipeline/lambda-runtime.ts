@@ -109,7 +109,7 @@ const build = async (): Promise<LambdaRuntime> => {
     alarmName: deployedAlarmName(config.signInAlarms),
     defaultChannel: config.channel,
   });
-  const queries = new Queries({ store, clock: systemClock, routing: config.routing, logger });
+  const queries = new Queries({ store, clock: systemClock, routing: config.routing, logger, geo: base.geo });
   const lookups = workerFunction
     ? new LambdaJobQueue(new LambdaClient(AWS_CALL_SETTINGS), workerFunction)
     : null;
@@ -129,6 +129,7 @@ const build = async (): Promise<LambdaRuntime> => {
       history: new CloudTrailHistory(),
       regions: config.historyRegions,
       logger,
+      geo: base.geo,
       respond: responseUrlPoster({ slackApiUrl: config.slackApiUrl, timeoutMs: config.slackTimeoutMs }),
     },
     ingressCommands: (responders) =>
