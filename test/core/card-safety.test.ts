@@ -1,6 +1,7 @@
 // Cards are safe whatever a record holds: a few hundred generated records (seeded, so a failure
 // replays) through every card, checking Block Kit's limits and that nothing unsafe gets through.
 import { classifyAlarm, classifySignIn } from '../../bot/core/classify';
+import { type Place, SPECIAL_ADDRESS_LABELS } from '../../bot/core/geo';
 import { renderAlarmCard } from '../../bot/core/render/alarm-card';
 import { LIMITS, type SlackMessage } from '../../bot/core/render/blocks';
 import { cardToText } from '../../bot/core/render/card-text';
@@ -142,7 +143,24 @@ const signInOf = (next: () => number): ClassifiedSignIn => {
     switchFrom: s(0.3),
     credentialType: s(0.3),
   };
-  return { ...signIn, severity: classifySignIn(signIn) };
+  return { ...signIn, severity: classifySignIn(signIn), place: placeOfCase(next) };
+};
+
+/** Where from: network names are whatever an address registry holds, so anyone's text. */
+const placeOfCase = (next: () => number): Place | undefined => {
+  const roll = next();
+  if (roll < 0.2) return undefined;
+  if (roll < 0.3) return { kind: 'none' };
+  if (roll < 0.45) return { kind: 'special', label: pick(next, SPECIAL_ADDRESS_LABELS) };
+  return {
+    kind: 'public',
+    ip: stringOf(next),
+    geo: {
+      country: next() < 0.5 ? pick(next, ['US', 'JP', 'VN', 'ZZ']) : next() < 0.5 ? stringOf(next) : null,
+      asn: next() < 0.8 ? Math.floor(next() * 400_000) : null,
+      network: next() < 0.8 ? stringOf(next) : null,
+    },
+  };
 };
 
 const alarmOf = (next: () => number): AlarmNotification => {
@@ -231,7 +249,8 @@ describe('any record gives a card within Block Kit limits with nothing unsafe in
     for (let i = 0; i < CASES; i++) {
       const s = signInOf(next);
       const accountName = next() < 0.3 ? stringOf(next) : null;
-      expect({ case: i, problems: problems(renderSignInCard(s, { accountName })) }).toEqual({
+      const raisedBecause = next() < 0.3 ? [stringOf(next), 'impossible travel: US → JP in 30 min'] : [];
+      expect({ case: i, problems: problems(renderSignInCard(s, { accountName, raisedBecause })) }).toEqual({
         case: i,
         problems: [],
       });

@@ -57,10 +57,13 @@ const whoText = (who: Who): string => `${nameText(who)}${who.identity ? ` (${who
  */
 export const placeText = (place: Place | undefined): string | null => {
   if (place === undefined || place.kind === 'none') return null;
-  if (place.kind === 'special') return place.label;
+  if (place.kind === 'special') return clipPlain(place.label, 60);
   const { country } = place.geo;
   const network = networkText(place.geo);
-  const parts = [country ? countryText(country) : null, network ? clipPlain(network, 120) : null];
+  const parts = [
+    country ? clipPlain(countryText(country), 60) : null,
+    network ? clipPlain(network, 120) : null,
+  ];
   const known = parts.filter((p): p is string => p !== null);
   return known.length > 0 ? known.join(' · ') : null;
 };
