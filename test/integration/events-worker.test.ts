@@ -1,6 +1,8 @@
 // The events worker Lambda handler end to end: real dynalite, a fake Slack Web API over HTTP.
 import { DynamoSignInStore } from '../../bot/adapters/dynamodb-store';
 import type { handler as WorkerHandler } from '../../bot/handlers/events-worker';
+import { ENV } from '../../shared/env-keys';
+import { ensureGeoData } from '../../shared/geo-data-build';
 import { fixtureJson, readFixture, recordFrom, subscriptionEvent } from '../helpers/fixtures';
 import { type LambdaTestEnv, startLambdaEnv } from '../helpers/lambda-env';
 
@@ -8,7 +10,8 @@ let env: LambdaTestEnv;
 let handler: typeof WorkerHandler;
 
 beforeAll(async () => {
-  env = await startLambdaEnv();
+  // As on Lambda: the geo data read from a directory (the layer's /opt/geo there).
+  env = await startLambdaEnv({ [ENV.geoDir]: ensureGeoData() });
   ({ handler } = await import('../../bot/handlers/events-worker'));
 });
 afterAll(() => env.close());
@@ -30,6 +33,28 @@ const sweepAt = async (at: number) => {
 };
 
 describe('events worker', () => {
+  it('puts the country and network on each card, and flags US → JP in 30 min as impossible travel', async () => {
+    const IAM = 'signin/aws-docs-cloudtrail-guide/02-iam-user-success-mfa-u2f.json';
+    const home = withId(IAM, 'w-travel-1', { sourceIPAddress: '8.8.8.8', eventTime: '2026-11-20T09:00:00Z' });
+    const away = withId(IAM, 'w-travel-2', {
+      sourceIPAddress: '133.11.0.1',
+      eventTime: '2026-11-20T09:30:00Z',
+    });
+    // Two deliveries, as two log batches: the baseline in the table carries the first to the second.
+    await handler(subscriptionEvent([home]));
+    await handler(subscriptionEvent([away]));
+    const [first, second] = posts().map((p) => ({
+      text: String(p.args.text),
+      blocks: JSON.stringify(p.args.blocks),
+    }));
+    expect(first?.text).toContain('from 8.8.8.8 (🇺🇸 United States · AS15169 Google LLC)');
+    expect(first?.blocks).not.toContain('impossible travel');
+    expect(second?.text).toMatch(
+      /^HIGH: .* from 133\.11\.0\.1 \(🇯🇵 Japan · AS2501 The University of Tokyo\)/,
+    );
+    expect(second?.blocks).toContain('Raised to high: impossible travel: US → JP in 30 min');
+  });
+
   it('posts one card per sign-in to the configured channel, without unfurling', async () => {
     const result = await handler(subscriptionEvent([withId(ROOT, 'w-1')]));
     expect(result).toMatchObject({ signIns: 1, posted: 1, rejected: 0, failed: 0 });
