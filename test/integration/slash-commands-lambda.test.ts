@@ -161,6 +161,34 @@ describe('/signins and silences on Lambda', () => {
     expect(wrong.all).toContain('/signins last 24h');
   });
 
+  it('answers `last 24h country jp` with the sign-ins from Japan and where each person was, on the bundled geo data', async () => {
+    await worker(
+      subscriptionEvent([
+        recordFrom(ANAYA, { eventID: 'geo-jp-1', eventTime: minutesAgo(50), sourceIPAddress: '133.11.0.1' }),
+        recordFrom(ANAYA, { eventID: 'geo-jp-2', eventTime: minutesAgo(40), sourceIPAddress: '133.11.0.1' }),
+        recordFrom(ANAYA, { eventID: 'geo-us', eventTime: minutesAgo(20), sourceIPAddress: '8.8.8.8' }),
+      ]),
+    );
+    const japan = await slash('last 24h country jp');
+    expect(japan.ms).toBeLessThan(3000);
+    expect(japan.answer.response_type).toBe('ephemeral');
+    expect(japan.all).toContain('Sign-ins · last 24h · country JP');
+    expect(japan.all).toMatch(/\*2 sign-ins\*/);
+    expect(japan.all).toContain(
+      '*Where from*\\n• *anaya* — 🇯🇵 Japan ×2 — networks AS2501 The University of Tokyo ×2',
+    );
+    expect(japan.all).not.toContain('United States');
+
+    const google = await slash('last 24h asn AS15169 user anaya');
+    expect(google.all).toMatch(/\*1 sign-in\*/);
+    expect(google.all).toContain('🇺🇸 United States ×1 — networks AS15169 Google LLC ×1');
+
+    const wrong = await slash('last 24h country atlantis');
+    expect(wrong.answer.response_type).toBe('ephemeral');
+    expect(wrong.all).toContain('`atlantis` is not a country');
+    expect(wrong.all).toContain('country CODE-OR-NAME');
+  });
+
   it('makes a silence from the card, holds back (and counts) the next matching sign-in, lists it, and announces its end', async () => {
     const { alertId, ts } = await postCard(ANAYA, { eventID: 's-card', eventTime: minutesAgo(10) });
     // The Silence button opens the modal, prefilled with the card's user and source IP.
