@@ -180,6 +180,7 @@ export const segmentsOf = (input: readonly Range[], maxAddress: bigint) => {
   return { starts, values };
 };
 
+// Resolved when a build is asked for, never by a bundler: the Lambda bundles do not carry the packages.
 const packageFile = (pkg: string, file: string): string => require.resolve(`${pkg}/${file}`);
 
 const MAX_V4 = 2n ** 32n - 1n;
@@ -266,7 +267,7 @@ const isCompleteBuild = (dir: string): boolean =>
 /** `<repo>/node_modules/.cache/signins-geo`: next to the packages it is built from, ignored by git. */
 export const defaultGeoCacheRoot = (): string =>
   path.join(
-    path.dirname(require.resolve('@ip-location-db/asn/package.json')),
+    path.dirname(packageFile('@ip-location-db/asn', 'package.json')),
     '..',
     '..',
     '.cache',

@@ -172,17 +172,21 @@ export const openGeoData = (dir: string): GeoData => {
 };
 
 /**
- * Reads the files on the first lookup, so a function that never looks up pays nothing. Fail-open: when they
- * cannot be read (or a lookup throws), `onError` hears it once and every lookup answers null.
+ * Reads the files on the first lookup, so a function that never looks up pays nothing. `dir` may be a function
+ * that finds (or builds) the directory, called then too. Fail-open: when the files cannot be read (or a lookup
+ * throws), `onError` hears it once and every lookup answers null.
  */
-export const lazyGeoData = (dir: string, onError: (error: GeoDataError) => void): GeoData => {
+export const lazyGeoData = (
+  dir: string | (() => string),
+  onError: (error: GeoDataError) => void,
+): GeoData => {
   let data: GeoData | null | undefined;
   const failed = (err: unknown): null => {
     data = null;
     onError(
       err instanceof GeoDataError
         ? err
-        : new GeoDataError(`geo data in ${dir} failed a lookup (${(err as Error).message}): ${REMEDY}`, {
+        : new GeoDataError(`geo data failed (${(err as Error).message.split('\n')[0]}): ${REMEDY}`, {
             cause: err,
           }),
     );
@@ -190,7 +194,7 @@ export const lazyGeoData = (dir: string, onError: (error: GeoDataError) => void)
   };
   const use = <T>(ask: (d: GeoData) => T | null): T | null => {
     try {
-      if (data === undefined) data = openGeoData(dir);
+      if (data === undefined) data = openGeoData(typeof dir === 'string' ? dir : dir());
       return data === null ? null : ask(data);
     } catch (err) {
       return failed(err);

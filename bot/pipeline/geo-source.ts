@@ -9,18 +9,22 @@ import type { Config } from './config';
 
 const WITHOUT = 'sign-ins are shown without country and network';
 
-/** The geo data, read on its first lookup; null (after one warning) when there is none to read. */
+/**
+ * The geo data, read on its first lookup. SIGNINS_GEO_DIR is checked at once (a wrong directory is one warning
+ * at start, then null); without it the local build is found or made on the first lookup, so a function that
+ * never looks an address up (the sweeper) neither builds nor warns.
+ */
 export const geoDataFor = (config: Pick<Config, 'geoDir'>, logger: Logger): GeoData | null => {
-  try {
-    const dir = config.geoDir ?? ensureGeoData();
-    checkGeoFiles(dir);
-    return lazyGeoData(dir, (error) =>
-      logger.warn(`geo data unavailable: ${WITHOUT}`, { error: error.message }),
-    );
-  } catch (err) {
+  const warn = (err: unknown) =>
     logger.warn(`geo data unavailable: ${WITHOUT}`, {
       error: err instanceof Error ? err.message : String(err),
     });
+  if (config.geoDir === null) return lazyGeoData(() => ensureGeoData(), warn);
+  try {
+    checkGeoFiles(config.geoDir);
+  } catch (err) {
+    warn(err);
     return null;
   }
+  return lazyGeoData(config.geoDir, warn);
 };

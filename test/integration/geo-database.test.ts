@@ -261,6 +261,28 @@ describe('lazy loading and where the bot finds the data (fail-open)', () => {
     expect(working.network('133.11.0.1')).toEqual(data.network('133.11.0.1'));
   });
 
+  it('finds (or builds) the directory only on the first lookup, and a failure to find it is one error', () => {
+    const errors: GeoDataError[] = [];
+    let asked = 0;
+    const geo = lazyGeoData(
+      () => {
+        asked += 1;
+        throw new Error("Cannot find module '@ip-location-db/asn/package.json'\nRequire stack: …");
+      },
+      (e) => errors.push(e),
+    );
+    expect(asked).toBe(0);
+    expect([geo.country('8.8.8.8'), geo.network('8.8.8.8'), geo.network('5.9.0.1')]).toEqual([
+      null,
+      null,
+      null,
+    ]);
+    expect(asked).toBe(1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toMatch(/^geo data failed \(Cannot find module [^\n]*\): run npm install/);
+    expect(errors[0]?.message).not.toContain('\n');
+  });
+
   it('a file that cannot be read warns once, then every lookup is null', () => {
     const dir = copyOfData();
     writeFileSync(path.join(dir, GEO_FILES.asn), Buffer.alloc(64));
