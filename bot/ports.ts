@@ -1,6 +1,7 @@
 // The small interfaces the bot's services need from the outside world. Adapters implement them.
 import type { BotMetricName } from '../shared/metrics';
 import type { BaselineFacts } from './core/baseline-types';
+import type { GeoData } from './core/geo';
 import type { ActivitySummary } from './core/query';
 import type { SlackMessage } from './core/render/blocks';
 import type { ClassifiedSignIn, Severity } from './core/sign-in';
@@ -371,7 +372,8 @@ export interface ActivityStore {
    */
   recordSignIns(signIns: readonly ClassifiedSignIn[], now: Date): Promise<RecordedSignIns>;
   /** Activity in [from, to) from the rollups (no raw record read but the few newest). */
-  readActivity(from: Date, to: Date, now: Date): Promise<ActivitySummary>;
+  /** With `geo`, each person's countries and networks are worked out from their addresses (null: none). */
+  readActivity(from: Date, to: Date, now: Date, geo?: GeoData | null): Promise<ActivitySummary>;
   /** Raw sign-ins of one user or one IP in [from, to), newest first, through an index (never a scan). */
   listSignInsOf(key: SignInKey, from: Date, to: Date, limit: number, now: Date): Promise<ClassifiedSignIn[]>;
   /** When the store's record of sign-ins begins (its first sign-in, or its retention limit); null if empty. */

@@ -17,6 +17,7 @@ import {
   type RecentSuccess,
   type SeenBefore,
 } from '../core/baseline-types';
+import type { GeoData } from '../core/geo';
 import { normalizeIp } from '../core/ip-range';
 import { type ActivitySummary, type FirstSeenFlag, type FirstSeenWhat, userKey } from '../core/query';
 import {
@@ -271,7 +272,7 @@ export class DynamoActivity {
     if (!update.isEmpty) await this.doc.send(new UpdateCommand(update.build(this.table, key)));
   }
 
-  async readActivity(from: Date, to: Date, now: Date): Promise<ActivitySummary> {
+  async readActivity(from: Date, to: Date, now: Date, geo: GeoData | null = null): Promise<ActivitySummary> {
     const bucketMs = bucketMsFor(from, to);
     const start = floorTo(from.getTime(), HOUR_MS);
     const periods = periodsToRead(start, to.getTime(), now.getTime(), bucketMs === DAY_MS);
@@ -300,6 +301,7 @@ export class DynamoActivity {
       latest,
       firstSeen,
       source: 'rollups',
+      geo,
     });
   }
 

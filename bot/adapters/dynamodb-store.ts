@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { SEVERITIES, type Severity } from '../../shared/severity';
 import { BY_TIME_INDEX, PENDING_INDEX, TABLE_KEYS } from '../../shared/table-schema';
+import type { GeoData } from '../core/geo';
 import type { ActivitySummary } from '../core/query';
 import type { ClassifiedSignIn } from '../core/sign-in';
 import type { Silence } from '../core/silence-types';
@@ -99,8 +100,8 @@ export class DynamoSignInStore implements BotStore {
     return this.activity.recordSignIns(signIns, now);
   }
 
-  readActivity(from: Date, to: Date, now: Date): Promise<ActivitySummary> {
-    return this.activity.readActivity(from, to, now);
+  readActivity(from: Date, to: Date, now: Date, geo?: GeoData | null): Promise<ActivitySummary> {
+    return this.activity.readActivity(from, to, now, geo);
   }
 
   listSignInsOf(key: SignInKey, from: Date, to: Date, limit: number, now: Date): Promise<ClassifiedSignIn[]> {

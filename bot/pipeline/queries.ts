@@ -30,9 +30,9 @@ export interface QueryDeps {
   readonly logger: Logger;
   /**
    * Where addresses are (each person's countries and networks, the `country` and `asn` filters); null where
-   * this process has no geo data. Absent is null.
+   * this process has no geo data.
    */
-  readonly geo?: GeoData | null;
+  readonly geo: GeoData | null;
 }
 
 export interface QueryRequest {
@@ -80,7 +80,7 @@ export class Queries {
     const filters = resolveAccounts(request.filters, this.deps.routing);
     const summary = hasFilters(filters)
       ? await this.fromRecords(filters, window, now)
-      : await this.deps.store.readActivity(window.from, window.to, now);
+      : await this.deps.store.readActivity(window.from, window.to, now, this.deps.geo);
     return { kind: 'answer', summary, itemsRead: this.deps.store.itemsRead - before };
   }
 

@@ -64,8 +64,11 @@ describe('functions', () => {
     (name) => {
       // Only the ingress hands work to the worker.
       const workerName = name === 'ingress' ? { [ENV.workerFunction]: ref(functions.worker) } : {};
+      // The worker (cards) and the ingress (/signins) read the geo data layer; the sweeper never looks up.
+      const geo = name === 'sweeper' ? {} : { [ENV.geoDir]: '/opt/geo' };
       expect(fnProps(functions[name]).Environment.Variables).toEqual({
         ...workerName,
+        ...geo,
         [ENV.table]: ref(built.stack.alerts.state.table),
         [ENV.secretArn]: ref(built.stack.alerts.state.slackSecret),
         [ENV.channel]: CHANNEL,

@@ -107,6 +107,24 @@ describe('country and asn through the Queries service', () => {
       if (plain.kind !== 'answer') throw new Error(`answered ${plain.kind}`);
       expect(plain.summary.total).toBe(2);
       expect(plain.summary.principals[0]?.countries).toBeUndefined();
+
+      // Unfiltered, answered from the rollups: each person's countries from the addresses the rollups keep.
+      const everyone = await new Queries({ ...deps, geo: GEO }).answer({
+        window: LAST_DAY,
+        filters: NO_FILTERS,
+      });
+      if (everyone.kind !== 'answer') throw new Error(`answered ${everyone.kind}`);
+      expect(everyone.summary.source).toBe('rollups');
+      expect(Object.fromEntries(everyone.summary.principals.map((p) => [p.key, p.countries]))).toEqual({
+        kenji: [
+          { country: 'JP', label: null, count: 2 },
+          { country: 'US', label: null, count: 1 },
+        ],
+        lena: expect.arrayContaining([
+          { country: 'DE', label: null, count: 1 },
+          { country: null, label: 'private address', count: 1 },
+        ]),
+      });
     } finally {
       await dynamo.close();
     }
