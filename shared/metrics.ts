@@ -19,5 +19,12 @@ export const BOT_METRICS = {
   healthCheckFailures: 'HealthCheckFailures',
   /** Cards posted. */
   alertsPosted: 'AlertsPosted',
+  /**
+   * Seconds from a sign-in's event time to the worker receiving it, one value per sign-in, by the path that
+   * delivered it (README "Faster: the EventBridge path"). Two names, not a dimension: the Metrics port has none,
+   * and each name is one line to graph side by side.
+   */
+  logsDeliveryDelay: 'DeliveryDelaySecondsLogs',
+  eventBridgeDeliveryDelay: 'DeliveryDelaySecondsEventBridge',
 } as const;
 export type BotMetricName = (typeof BOT_METRICS)[keyof typeof BOT_METRICS];

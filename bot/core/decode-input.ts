@@ -104,6 +104,25 @@ export const decodeText = (text: string, options: DecodeOptions = {}): DecodedIt
   });
 };
 
+/**
+ * How a batch reached the bot: a CloudWatch Logs subscription, an EventBridge rule (the fast path), SNS, or a
+ * file/stream the CLI read. The card says which path delivered a sign-in first.
+ */
+export type DeliveryPath = 'eventbridge' | 'logs' | 'sns' | 'file';
+
+/**
+ * The AWS path a Lambda event came through, read from its envelope alone (nothing is decoded); undefined for
+ * anything else (a bare record invoked by hand, a redriven dead-letter message of unknown origin).
+ */
+export const deliveryPathOf = (event: unknown): DeliveryPath | undefined => {
+  if (!isObject(event)) return undefined;
+  if ('awslogs' in event) return 'logs';
+  if (typeof event['detail-type'] === 'string' && isObject(event.detail)) return 'eventbridge';
+  const [first] = Array.isArray(event.Records) ? event.Records : [];
+  if (isObject(first) && (first.EventSource === 'aws:sns' || isObject(first.Sns))) return 'sns';
+  return undefined;
+};
+
 /** Decodes an already-parsed JSON value (a Lambda event, a file's content). */
 export const decodeValue = (value: unknown, options: DecodeOptions = {}): DecodedItem[] =>
   valueItems(

@@ -1,9 +1,11 @@
-// Lambda behind the CloudWatch Logs subscription filter and the alarm topics, and the ingress's job runner.
+// Lambda behind the CloudWatch Logs subscription filter, the EventBridge fast-path rule and the alarm topics,
+// and the ingress's job runner.
 import type { Context } from 'aws-lambda';
+import { BOT_METRICS, type BotMetricName } from '../../shared/metrics';
 import { HANDLER_SAFETY_MS } from '../../shared/timeouts';
 import { jobOf } from '../adapters/job-queues';
-import { decodeValue } from '../core/decode-input';
-import { ingest } from '../pipeline/ingest';
+import { type DecodedItem, type DeliveryPath, decodeValue, deliveryPathOf } from '../core/decode-input';
+import { type IngestOptions, ingest } from '../pipeline/ingest';
 import { lambdaRuntime } from '../pipeline/lambda-runtime';
 import { answerFromHistoryJob } from '../pipeline/slash-commands';
 
@@ -11,7 +13,23 @@ export class RecordsNotStoredError extends Error {
   override readonly name = 'RecordsNotStoredError';
 }
 
+// SNS carries alarm notifications, whose delay says nothing about how fast sign-ins arrive.
+const DELAY_METRICS: Partial<Record<DeliveryPath, BotMetricName>> = {
+  logs: BOT_METRICS.logsDeliveryDelay,
+  eventbridge: BOT_METRICS.eventBridgeDeliveryDelay,
+};
+
+/** Event time → received, one value per sign-in, so each path's delay can be compared (p50, p99). */
+const delaysSeconds = (items: readonly DecodedItem[], receivedAt: number): number[] =>
+  items.flatMap((item) => {
+    const eventTime = item.kind === 'signin' && item.signIn.time ? Date.parse(item.signIn.time) : Number.NaN;
+    // A clock a little ahead of CloudTrail's would give a negative delay: it is no delay.
+    return Number.isNaN(eventTime) ? [] : [Math.max(0, (receivedAt - eventTime) / 1000)];
+  });
+
 export const handler = async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
+  // Before the runtime is built: a cold start is part of the delay.
+  const receivedAt = Date.now();
   const { deps, history } = await lambdaRuntime();
   const end = context ? Date.now() + context.getRemainingTimeInMillis() : undefined;
   const deadline = end === undefined ? undefined : end - HANDLER_SAFETY_MS.slack;
@@ -30,7 +48,16 @@ export const handler = async (event: unknown, context?: Pick<Context, 'getRemain
       deps.logger.info('responder job done', { ...job });
       return { job: job.kind };
     }
-    const result = await ingest(decodeValue(event), deps, { deadline, storeDeadline });
+    const via = deliveryPathOf(event);
+    const items = decodeValue(event);
+    const delayMetric = via && DELAY_METRICS[via];
+    if (delayMetric) {
+      for (const seconds of delaysSeconds(items, receivedAt))
+        deps.metrics.gauge(delayMetric, seconds, 'Seconds');
+    }
+    // `via` puts the path on the card; ingest reads it once IngestOptions declares it.
+    const options: IngestOptions & { readonly via?: DeliveryPath } = { deadline, storeDeadline, via };
+    const result = await ingest(items, deps, options);
     const summary = {
       ...result,
       rejected: result.rejected.length,
