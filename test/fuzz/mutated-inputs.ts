@@ -1,0 +1,245 @@
+// Every input format the bot reads, built from mutated fixtures and then damaged as text and as bytes.
+// `value` is kept when the bytes are that value's JSON, unharmed (compact, pretty or gzip), so a property
+// can compare decoding the bytes with decoding the value.
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import {
+  ALARM_INPUTS,
+  awslogs,
+  eventBridgeEvent,
+  type Json,
+  type JsonObject,
+  LOOKUP_EVENTS_OUTPUT,
+  logsPayload,
+  lookupEvents,
+  SIGN_IN_RECORDS,
+  SUBSCRIPTION_INPUTS,
+  snsEvent,
+  TEXT_INPUTS,
+  TRAIL_CHANGE_RECORDS,
+} from './fixture-inputs';
+import { hostileString } from './hostile-strings';
+import { applyMutations, type Mutation, mutations, smallJson } from './json-mutations';
+
+export const FORMATS = [
+  'record',
+  'records-file',
+  'json-lines',
+  'pretty-concatenated',
+  'array',
+  'subscription',
+  'subscription-decoded',
+  'subscription-fixture',
+  'sns-alarm',
+  'sns-record',
+  'eventbridge',
+  'lookup-events',
+  'lookup-events-fixture',
+  'text-fixture',
+] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface FuzzInput {
+  readonly format: Format;
+  readonly bytes: Uint8Array;
+  /** The value whose JSON the bytes are, when nothing damaged them as text or bytes. */
+  readonly value: Json | undefined;
+}
+
+type Built = { readonly value: Json } | { readonly text: string };
+
+const stringify = (v: Json): string => JSON.stringify(v) ?? 'null';
+
+const record = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...SIGN_IN_RECORDS) },
+  { weight: 1, arbitrary: fc.constantFrom(...TRAIL_CHANGE_RECORDS) },
+);
+const mutatedRecord = fc.tuple(record, mutations(3)).map(([r, ms]) => applyMutations(r, ms));
+const mutatedRecords = fc.array(mutatedRecord, { minLength: 1, maxLength: 4 });
+
+/** The message string of a log event, SNS notification or LookupEvents entry: JSON, or sometimes not. */
+const messageOf = (value: Json, broken: string | null): Json => broken ?? stringify(value);
+const maybeBroken = fc.option(fc.oneof(hostileString, smallJson.map(stringify)), { freq: 8 });
+
+/** An SNS alarm event with its Message (a JSON string) parsed, mutated and written back. */
+const mutatedAlarmMessage = (input: Json, ms: readonly Mutation[]): Json => {
+  const first = (input as { Records?: JsonObject[] }).Records?.[0];
+  const sns = first?.Sns as JsonObject | undefined;
+  if (!first || typeof sns?.Message !== 'string') return applyMutations(input, ms);
+  const message = applyMutations(JSON.parse(sns.Message) as Json, ms);
+  return { ...(input as JsonObject), Records: [{ ...first, Sns: { ...sns, Message: stringify(message) } }] };
+};
+
+const built = (format: Format): fc.Arbitrary<Built> => {
+  switch (format) {
+    case 'record':
+      return mutatedRecord.map((value) => ({ value }));
+    case 'records-file':
+      return mutatedRecords.map((Records) => ({ value: { Records } }));
+    case 'array':
+      return mutatedRecords.map((value) => ({ value }));
+    case 'json-lines':
+      return mutatedRecords.map((rs) => ({ text: `${rs.map(stringify).join('\n')}\n` }));
+    case 'pretty-concatenated':
+      return mutatedRecords.map((rs) => ({ text: rs.map((r) => JSON.stringify(r, null, 2)).join('\n') }));
+    case 'subscription':
+    case 'subscription-decoded':
+      return fc
+        .tuple(fc.array(fc.tuple(mutatedRecord, maybeBroken), { minLength: 1, maxLength: 4 }), mutations(2))
+        .map(([rs, ms]) => {
+          const payload = applyMutations(logsPayload(rs.map(([r, broken]) => messageOf(r, broken))), ms);
+          return { value: format === 'subscription' ? awslogs(payload) : payload };
+        });
+    case 'subscription-fixture':
+      return fc
+        .tuple(fc.constantFrom(...SUBSCRIPTION_INPUTS), mutations(3))
+        .map(([input, ms]) => ({ value: applyMutations(input, ms) }));
+    case 'sns-alarm':
+      return fc
+        .tuple(fc.constantFrom(...ALARM_INPUTS), mutations(3), mutations(1))
+        .map(([input, inner, outer]) => ({
+          value: applyMutations(mutatedAlarmMessage(input, inner), outer),
+        }));
+    case 'sns-record':
+      return fc
+        .tuple(mutatedRecord, maybeBroken)
+        .map(([r, broken]) => ({ value: snsEvent(messageOf(r, broken)) }));
+    case 'eventbridge':
+      return fc
+        .tuple(mutatedRecord, mutations(2))
+        .map(([r, ms]) => ({ value: applyMutations(eventBridgeEvent(r), ms) }));
+    case 'lookup-events':
+      return fc
+        .array(fc.tuple(mutatedRecord, maybeBroken), { minLength: 1, maxLength: 4 })
+        .map((rs) => ({ value: lookupEvents(rs.map(([r, broken]) => messageOf(r, broken))) }));
+    case 'lookup-events-fixture':
+      return mutations(3).map((ms) => ({ value: applyMutations(LOOKUP_EVENTS_OUTPUT, ms) }));
+    case 'text-fixture':
+      return fc.constantFrom(...TEXT_INPUTS).map((text) => ({ text }));
+  }
+};
+
+export type TextDamage =
+  | { readonly kind: 'truncate'; readonly at: number }
+  | { readonly kind: 'insert'; readonly at: number; readonly text: string }
+  | { readonly kind: 'duplicate-key'; readonly key: string; readonly value: Json; readonly last: boolean }
+  | { readonly kind: 'crlf' }
+  | { readonly kind: 'bom' };
+
+const fraction = fc.integer({ min: 0, max: 1000 });
+
+const textDamage: fc.Arbitrary<TextDamage> = fc.oneof(
+  fc.record({ kind: fc.constant('truncate' as const), at: fraction }),
+  fc.record({ kind: fc.constant('insert' as const), at: fraction, text: hostileString }),
+  fc.record({
+    kind: fc.constant('duplicate-key' as const),
+    key: fc.constantFrom(
+      'eventSource',
+      'eventID',
+      'eventName',
+      'userIdentity',
+      'Records',
+      'awslogs',
+      'detail',
+    ),
+    value: smallJson,
+    last: fc.boolean(),
+  }),
+  fc.record({ kind: fc.constant('crlf' as const) }),
+  fc.record({ kind: fc.constant('bom' as const) }),
+);
+
+const cut = (text: string, at: number): number => Math.floor((text.length * at) / 1000);
+
+/** Text damage: some of it (a BOM, CRLF, a duplicated key) leaves the text valid JSON on purpose. */
+export const damageText = (text: string, d: TextDamage): string => {
+  switch (d.kind) {
+    case 'truncate':
+      return text.slice(0, cut(text, d.at));
+    case 'insert':
+      return text.slice(0, cut(text, d.at)) + d.text + text.slice(cut(text, d.at));
+    case 'duplicate-key': {
+      const member = `"${d.key}":${stringify(d.value)}`;
+      const open = text.indexOf('{');
+      const close = text.lastIndexOf('}');
+      if (open === -1 || close === -1) return text;
+      return d.last
+        ? `${text.slice(0, close)},${member}${text.slice(close)}`
+        : `${text.slice(0, open + 1)}${member},${text.slice(open + 1)}`;
+    }
+    case 'crlf':
+      return text.replace(/\n/g, '\r\n');
+    case 'bom':
+      return `\uFEFF${text}`;
+  }
+};
+
+export type ByteDamage =
+  | { readonly kind: 'gzip' }
+  | { readonly kind: 'gzip-truncated'; readonly at: number }
+  | { readonly kind: 'gzip-flipped'; readonly at: number; readonly xor: number }
+  | { readonly kind: 'gzip-twice' }
+  | { readonly kind: 'utf16' }
+  | { readonly kind: 'appended'; readonly bytes: Uint8Array };
+
+const byteDamage: fc.Arbitrary<ByteDamage> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('gzip' as const) }) },
+  fc.record({ kind: fc.constant('gzip-truncated' as const), at: fraction }),
+  fc.record({
+    kind: fc.constant('gzip-flipped' as const),
+    at: fraction,
+    xor: fc.integer({ min: 1, max: 255 }),
+  }),
+  fc.record({ kind: fc.constant('gzip-twice' as const) }),
+  fc.record({ kind: fc.constant('utf16' as const) }),
+  fc.record({
+    kind: fc.constant('appended' as const),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }),
+  }),
+);
+
+export const damageBytes = (bytes: Buffer, d: ByteDamage): Buffer => {
+  switch (d.kind) {
+    case 'gzip':
+      return gzipSync(bytes);
+    case 'gzip-truncated': {
+      const gz = gzipSync(bytes);
+      return gz.subarray(0, Math.max(2, cut(gz.toString('latin1'), d.at)));
+    }
+    case 'gzip-flipped': {
+      const gz = Buffer.from(gzipSync(bytes));
+      const i = Math.min(gz.length - 1, 2 + cut(gz.toString('latin1'), d.at));
+      gz[i] = (gz[i] ?? 0) ^ d.xor;
+      return gz;
+    }
+    case 'gzip-twice':
+      return gzipSync(gzipSync(bytes));
+    case 'utf16':
+      return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(bytes.toString('utf8'), 'utf16le')]);
+    case 'appended':
+      return Buffer.concat([bytes, d.bytes]);
+  }
+};
+
+/** One input of any format: mutated, then maybe damaged as text, then maybe gzipped or damaged as bytes. */
+export const fuzzInput: fc.Arbitrary<FuzzInput> = fc
+  .constantFrom(...FORMATS)
+  .chain((format) =>
+    fc.record({
+      format: fc.constant(format),
+      built: built(format),
+      pretty: fc.boolean(),
+      text: fc.option(textDamage, { freq: 3 }),
+      bytes: fc.option(byteDamage, { freq: 2 }),
+    }),
+  )
+  .map(({ format, built, pretty, text, bytes }) => {
+    const json = 'value' in built ? JSON.stringify(built.value, null, pretty ? 2 : undefined) : built.text;
+    const raw = Buffer.from(text ? damageText(json, text) : json, 'utf8');
+    const intact = 'value' in built && text === null && (bytes === null || bytes.kind === 'gzip');
+    return {
+      format,
+      bytes: bytes ? damageBytes(raw, bytes) : raw,
+      value: intact ? built.value : undefined,
+    };
+  });
