@@ -257,6 +257,26 @@ export const buildGeoData = (outDir: string): void => {
   );
   // Last: its presence marks a finished build.
   writeFileSync(path.join(outDir, GEO_FILES.sources), sourcesText());
+  // The CDK CLI zips each file with its own mode, and Lambda's runtime user is not the owner: readable by all,
+  // whatever the umask of the machine that synthesized (077 would ship files the function cannot read).
+  for (const file of Object.values(GEO_FILES)) chmodSync(path.join(outDir, file), 0o644);
+  chmodSync(outDir, 0o755);
+};
+
+/** Windows: a directory of just-written files may be held for a moment (an antivirus scan): try again. */
+const RENAME_RETRIES = 20;
+const renameWithRetry = (from: string, to: string): void => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      renameSync(from, to);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (attempt >= RENAME_RETRIES || !(code === 'EPERM' || code === 'EACCES' || code === 'EBUSY'))
+        throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100 * attempt);
+    }
+  }
 };
 
 const isCompleteBuild = (dir: string): boolean =>
@@ -287,15 +307,17 @@ export const ensureGeoData = (cacheRoot: string = defaultGeoCacheRoot()): string
   const dir = path.join(versionDir, GEO_DIR_NAME);
   if (isCompleteBuild(dir)) return dir;
   mkdirSync(cacheRoot, { recursive: true });
-  // Left by a build interrupted in a way a rename cannot be (a hand-made copy): start again.
-  if (statSync(versionDir, { throwIfNoEntry: false })) rmSync(versionDir, { recursive: true, force: true });
+  // Left by a build interrupted in a way a rename cannot be (a hand-made copy): start again, unless another
+  // process finished its build in between.
+  if (statSync(versionDir, { throwIfNoEntry: false }) && !isCompleteBuild(dir))
+    rmSync(versionDir, { recursive: true, force: true });
   const building = mkdtempSync(path.join(cacheRoot, `.building-${GEO_DATA_VERSION}-`));
   // mkdtemp makes it private (0700); it becomes the layer's asset, whose files everyone must read.
   chmodSync(building, 0o755);
   try {
     buildGeoData(path.join(building, GEO_DIR_NAME));
     try {
-      renameSync(building, versionDir);
+      renameWithRetry(building, versionDir);
     } catch (err) {
       if (!isCompleteBuild(dir)) throw err;
     }

@@ -82,6 +82,8 @@ const MARKS_KEPT = 4;
 /** Things (IPs, networks, browsers, regions) one person's baseline remembers. */
 const THING_CAP = 2_000;
 const LATEST = 10;
+/** What a baseline learns from the geo data rather than from the record itself. */
+const PLACES: ReadonlySet<FirstSeenWhat> = new Set(['country', 'asn']);
 /** Countries a baseline keeps the latest successful sign-in of, for impossible travel. */
 const RECENT_KEPT = 5;
 const FIRST_SEEN = 20;
@@ -833,8 +835,16 @@ class PersonMemory {
 
   factsFor(values: Partial<Record<FirstSeenWhat, string>>): BaselineFacts {
     const seen: Partial<Record<FirstSeenWhat, SeenBefore>> = {};
+    const familiarAddress = (['ip', 'network'] as const).some((what) => {
+      const value = values[what];
+      return value !== undefined && this.things.get(what)?.has(value) === true;
+    });
     for (const [what, value] of Object.entries(values) as [FirstSeenWhat, string][]) {
       const thing = this.things.get(what)?.get(value);
+      // A place is news only against a memory of places. A baseline learned before the bot had geo data (or
+      // while it was missing) knows the person's addresses but no country: every country would look new. And
+      // an address or block the person used before is no new place, whatever the data now says it is.
+      if (!thing && PLACES.has(what) && (familiarAddress || !this.things.get(what)?.size)) continue;
       seen[what] = thing
         ? { first: false, count: thing[0], since: thing[1], value }
         : { first: true, count: 0, since: null, value };

@@ -168,6 +168,7 @@ export const openGeoData = (dir: string): GeoData => {
       const address = parse(ip);
       return address === null ? null : networks.network(address);
     },
+    available: () => true,
   };
 };
 
@@ -203,5 +204,6 @@ export const lazyGeoData = (
   return {
     country: (ip) => use((d) => d.country(ip)),
     network: (ip) => use((d) => d.network(ip)),
+    available: () => use(() => true) === true,
   };
 };

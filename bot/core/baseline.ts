@@ -48,6 +48,9 @@ export const travelOf = (
 ): Travel | null => {
   const country = signIn.place?.kind === 'public' ? signIn.place.geo.country : null;
   if (signIn.outcome !== 'success' || !facts || !country || !signIn.time) return null;
+  // A network the person has signed in from before is no evidence of travel: a VPN or a carrier whose blocks
+  // the data files under different countries (dual-stack IPv4 and IPv6 often disagree) would look impossible.
+  if (facts.seen.asn?.first === false) return null;
   return impossibleTravel({ at: signIn.time, country }, facts.recent);
 };
 

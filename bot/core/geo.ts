@@ -11,6 +11,12 @@ export interface GeoData {
   country(ip: string): string | null;
   /** The autonomous system announcing the address ("15169", "Google LLC"), or null when the data has none. */
   network(ip: string): { readonly asn: number; readonly name: string } | null;
+  /**
+   * Whether lookups answer from real data (loading it if it was not yet). False when the files turned out to be
+   * missing or damaged: a null answer then means "unknown", never "not from there", and a question that filters
+   * on places must say so instead of answering "nobody".
+   */
+  available(): boolean;
 }
 
 /** What the data says about a public address; each field null when it does not know. */

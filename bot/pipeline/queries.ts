@@ -49,7 +49,7 @@ export type QueryOutcome =
 
 /** Why `country` and `asn` cannot be answered without geo data: null when they can (or are not asked). */
 export const geoProblem = (filters: QueryFilters, geo: GeoData | null | undefined): string | null =>
-  needsGeo(filters) && !geo
+  needsGeo(filters) && !geo?.available()
     ? 'The geo data is not available here, so `country` and `asn` cannot be answered: ask without them.'
     : null;
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { baselineValues, baselineWords, firstSeenOf, raiseSeverity } from '../../bot/core/baseline';
+import { baselineValues, baselineWords, firstSeenOf, raiseSeverity, travelOf } from '../../bot/core/baseline';
 import type { BaselineFacts, SeenBefore } from '../../bot/core/baseline-types';
 import { decodeBytes } from '../../bot/core/decode-input';
 import type { FirstSeenWhat } from '../../bot/core/query';
@@ -161,6 +161,36 @@ describe('the severity step for a first-seen country', () => {
       why: ['impossible travel: US → JP in 30 min'],
     });
     expect(raiseSeverity('critical', root, homeCountry, travel).severity).toBe('critical');
+  });
+});
+
+describe('impossible travel for a sign-in', () => {
+  const located = (country: string, asn: number) =>
+    ({
+      outcome: 'success',
+      time: '2026-11-20T09:30:00.000Z',
+      place: { kind: 'public', ip: '133.11.0.1', geo: { country, asn, network: 'Net' } },
+    }) as const;
+  const factsWith = (asn: SeenBefore): BaselineFacts => ({
+    ...known({ country: first('JP'), asn }),
+    recent: [{ at: '2026-11-20T09:00:00.000Z', country: 'US' }],
+  });
+
+  it('is measured against the recent successes elsewhere', () => {
+    expect(travelOf(located('JP', 2501), factsWith(first('2501')))).toMatchObject({ from: 'US', to: 'JP' });
+  });
+
+  it('is not claimed from a network the person has used before (a VPN, a carrier the data files in two places)', () => {
+    expect(
+      travelOf(located('JP', 2501), factsWith(familiar('2501', 3, '2026-11-01T00:00:00.000Z'))),
+    ).toBeNull();
+  });
+
+  it('is not measured for a failure, or without a country', () => {
+    expect(travelOf({ ...located('JP', 2501), outcome: 'failure' }, factsWith(first('2501')))).toBeNull();
+    expect(
+      travelOf({ ...located('JP', 2501), place: { kind: 'none' } }, factsWith(first('2501'))),
+    ).toBeNull();
   });
 });
 

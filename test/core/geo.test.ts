@@ -11,6 +11,7 @@ const recordingData = () => {
       return 'US';
     },
     network: () => ({ asn: 64500, name: 'Example Net' }),
+    available: () => true,
   };
   return { data, asked };
 };

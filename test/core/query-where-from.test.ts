@@ -44,6 +44,7 @@ const GEO: GeoData = {
     const row = TABLE[ip];
     return row ? { asn: row.asn, name: row.name } : null;
   },
+  available: () => true,
 };
 
 let seq = 0;

@@ -8,6 +8,7 @@ import { DynamoSignInStore } from '../../bot/adapters/dynamodb-store';
 import { createTableInput } from '../../bot/adapters/dynamodb-table';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../bot/adapters/embedded-dynamodb';
 import { summarizeSignIns } from '../../bot/core/activity-summary';
+import { raiseSeverity } from '../../bot/core/baseline';
 import { placeOf } from '../../bot/core/geo';
 import type { ActivitySummary } from '../../bot/core/query';
 import type { ClassifiedSignIn, IdentityType } from '../../bot/core/sign-in';
@@ -354,6 +355,29 @@ describe('baselines', () => {
     expect(answer.firstSeen.filter((f) => f.what === 'country').map((f) => [f.eventId, f.value])).toEqual([
       [abroad.eventId, 'JP'],
     ]);
+  });
+
+  it('call no country new for a person whose baseline has none yet, or from an address they used before', async () => {
+    const store = await freshStore();
+    // Learned without geo data (before the upgrade, or while the data was missing): addresses, no countries.
+    await store.recordSignIns([signIn({ sourceIp: '8.8.8.8', time: ago(3 * HOUR) })], NOW);
+    const located = (sourceIp: string, time: string) =>
+      signIn({ sourceIp, time, place: placeOf(sourceIp, testGeoData()) });
+    const sameIp = located('8.8.8.8', ago(2 * HOUR));
+    const facts = (await store.recordSignIns([sameIp], NOW)).baselines.get(sameIp.eventId);
+    expect(facts?.seen.country).toBeUndefined();
+    expect(facts?.seen.asn).toBeUndefined();
+    expect(
+      raiseSeverity('high', { identityType: 'Root', mfa: 'yes', outcome: 'success' }, facts).severity,
+    ).toBe('high');
+    // From here the baseline knows a country, so another one is news.
+    const abroad = located('133.11.0.1', ago(HOUR));
+    expect(
+      (await store.recordSignIns([abroad], NOW)).baselines.get(abroad.eventId)?.seen.country,
+    ).toMatchObject({
+      first: true,
+      value: 'JP',
+    });
   });
 
   it('keep each person apart, per account, and forget them after 90 days without a sign-in', async () => {

@@ -17,8 +17,10 @@ import { promisify } from 'node:util';
 import ipaddr from 'ipaddr.js';
 import { checkGeoFiles, GeoDataError, lazyGeoData, openGeoData } from '../../bot/adapters/geo-database';
 import { type GeoData, placeOf } from '../../bot/core/geo';
+import { NO_FILTERS } from '../../bot/core/query';
 import { loadConfig } from '../../bot/pipeline/config';
 import { geoDataFor } from '../../bot/pipeline/geo-source';
+import { geoProblem } from '../../bot/pipeline/queries';
 import type { Logger } from '../../bot/ports';
 import { ENV } from '../../shared/env-keys';
 import {
@@ -255,8 +257,13 @@ describe('lazy loading and where the bot finds the data (fail-open)', () => {
     rmSync(path.join(dir, GEO_FILES.asn));
     expect(lazy.network('8.8.8.8')).toBeNull();
     expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/asn\.bin is missing/)]);
+    // Its nulls mean "unknown": a `country` filter is refused rather than answered "nobody".
+    expect(lazy.available()).toBe(false);
+    expect(geoProblem({ ...NO_FILTERS, countries: ['US'] }, lazy)).toMatch(/geo data is not available/);
 
     const working = lazyGeoData(geoDir, (e) => errors.push(e));
+    expect(working.available()).toBe(true);
+    expect(geoProblem({ ...NO_FILTERS, countries: ['US'] }, working)).toBeNull();
     expect(working.country('133.11.0.1')).toBe('JP');
     expect(working.network('133.11.0.1')).toEqual(data.network('133.11.0.1'));
   });
@@ -331,6 +338,24 @@ describe('ensureGeoData', () => {
     expect(readFileSync(path.join(geoDir, GEO_FILES.sources), 'utf8')).toMatch(
       /CC BY 4\.0.*RouteViews.*DB-IP.*NRO/,
     );
+  });
+
+  it('makes every file readable by all whatever the umask, as Lambda (not the owner) reads the layer', () => {
+    const cacheRoot = tempDir();
+    const umask = process.umask(0o077);
+    let dir: string;
+    try {
+      dir = ensureGeoData(cacheRoot);
+    } finally {
+      process.umask(umask);
+    }
+    for (const file of Object.values(GEO_FILES)) {
+      const mode = statSync(path.join(dir, file)).mode;
+      // Windows keeps no group or other bits: readable there means not read-only for the owner either.
+      expect(mode & (process.platform === 'win32' ? 0o400 : 0o044)).toBe(
+        process.platform === 'win32' ? 0o400 : 0o044,
+      );
+    }
   });
 
   it('two processes building at once both get the same complete build, and leave no half-built directory', async () => {
