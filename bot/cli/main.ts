@@ -1,40 +1,45 @@
-// The `signins` command: one entry per subcommand in COMMANDS; help, version and one-line failures here.
+// The `signins` command: one entry per subcommand in ENTRIES; help, version and one-line failures here.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { userFacingMessage } from './cli-error';
 import type { Command, Io } from './command';
-import { doctorCommand } from './doctor-command';
-import { parseCommand } from './parse-command';
-import { queryCommand } from './query-command';
-import { redriveCommand } from './redrive-command';
-import { replayCommand } from './replay-command';
-import { silenceCommand, silencesCommand, unsilenceCommand } from './silence-command';
-import { startCommand } from './start-command';
 import { terminalSafe } from './terminal-text';
 
-/** Add a command here (and its file in bot/cli/): help and dispatch follow. */
-export const COMMANDS: readonly Command[] = [
-  parseCommand,
-  replayCommand,
-  startCommand,
-  queryCommand,
-  silenceCommand,
-  silencesCommand,
-  unsilenceCommand,
-  redriveCommand,
-  doctorCommand,
+interface CommandEntry {
+  readonly name: string;
+  readonly load: () => Promise<Command>;
+}
+
+// Each command is loaded when it runs: `start` brings Bolt and the AWS SDK, `parse` neither, and
+// `--version` nothing at all (the compiled CLI keeps each command in its own chunk).
+// Add a command here (and its file in bot/cli/): help and dispatch follow.
+const ENTRIES: readonly CommandEntry[] = [
+  { name: 'parse', load: async () => (await import('./parse-command')).parseCommand },
+  { name: 'replay', load: async () => (await import('./replay-command')).replayCommand },
+  { name: 'start', load: async () => (await import('./start-command')).startCommand },
+  { name: 'query', load: async () => (await import('./query-command')).queryCommand },
+  { name: 'silence', load: async () => (await import('./silence-command')).silenceCommand },
+  { name: 'silences', load: async () => (await import('./silence-command')).silencesCommand },
+  { name: 'unsilence', load: async () => (await import('./silence-command')).unsilenceCommand },
+  { name: 'redrive', load: async () => (await import('./redrive-command')).redriveCommand },
+  { name: 'doctor', load: async () => (await import('./doctor-command')).doctorCommand },
 ];
+
+export const commandNames: readonly string[] = ENTRIES.map((e) => e.name);
+
+/** Every command, loaded (the usage lists them all with their summaries). */
+export const allCommands = (): Promise<Command[]> => Promise.all(ENTRIES.map((e) => e.load()));
 
 export const version = (): string =>
   (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string })
     .version;
 
-const usage = (): string => {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+const usage = async (): Promise<string> => {
+  const commands = await allCommands();
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'usage: signins COMMAND [options]   (signins COMMAND --help for its options)',
     '',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Inputs: CloudTrail log files (.json/.json.gz), JSON lines, single records, LookupEvents output,',
     'CloudWatch Logs subscription events and SNS alarm events — detected automatically.',
@@ -52,13 +57,13 @@ const dispatch = async (argv: readonly string[], io: Io): Promise<number> => {
   const [name, ...rest] = argv;
   switch (name) {
     case undefined:
-      io.err(usage());
+      io.err(await usage());
       return 1;
     case '-h':
     case '--help':
     case 'help': {
-      const topic = rest[0] === undefined ? undefined : COMMANDS.find((c) => c.name === rest[0]);
-      io.out(topic ? topic.help : usage());
+      const topic = await ENTRIES.find((e) => e.name === rest[0])?.load();
+      io.out(topic ? topic.help : await usage());
       return 0;
     }
     case '-v':
@@ -66,9 +71,9 @@ const dispatch = async (argv: readonly string[], io: Io): Promise<number> => {
       io.out(version());
       return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = await ENTRIES.find((e) => e.name === name)?.load();
   if (!command) {
-    io.err(`signins: unknown command "${name}"\n${usage()}`);
+    io.err(`signins: unknown command "${name}"\n${await usage()}`);
     return 1;
   }
   if (wantsHelp(rest)) {
@@ -84,6 +89,8 @@ export const main = async (argv: readonly string[], io: Io): Promise<number> => 
   try {
     return await dispatch(argv, safeIo);
   } catch (err) {
+    // Loaded only on a failure: it knows the error classes of the store and the config.
+    const { userFacingMessage } = await import('./cli-error');
     const message = userFacingMessage(err);
     if (message === undefined) throw err;
     safeIo.err(`signins: ${message}`);
