@@ -58,9 +58,13 @@ export interface ColdStartResult {
   readonly sizeRatio: { readonly ingress: number; readonly worker: number };
   /** For each package the worker must not load: the import chain that brings it in, or null. */
   readonly workerChains: Record<(typeof NOT_IN_WORKER)[number], string[] | null>;
-  /** The worker bundle's largest packages (bytes in the output). */
-  readonly workerLargest: [string, number][];
+  /** The worker bundle's largest packages: bytes in the output, and the file of ours that brings each in. */
+  readonly workerLargest: { readonly name: string; readonly bytes: number; readonly via: string | null }[];
 }
+
+/** The last file of ours on an import chain: where a package enters the bundle. */
+const ourImporter = (chain: string[] | null): string | null =>
+  chain?.filter((p) => !p.includes('node_modules/')).at(-1) ?? null;
 
 const loadOnce = async (child: string, bundle: string) => {
   const { stdout } = await execFileAsync(process.execPath, [child], {
@@ -132,7 +136,9 @@ export const runColdStartBench = async (options: { runs?: number } = {}): Promis
           importChain(worker, pkg)?.map((p) => path.relative(REPO, path.resolve(REPO, p))) ?? null,
         ]),
       ) as ColdStartResult['workerChains'],
-      workerLargest: bytesByPackage(worker).slice(0, 8),
+      workerLargest: bytesByPackage(worker)
+        .slice(0, 8)
+        .map(([name, bytes]) => ({ name, bytes, via: ourImporter(importChain(worker, name)) })),
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -12,38 +12,19 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { startEmbeddedDynamo } from '../bot/adapters/embedded-dynamodb';
-import { BUNDLING } from '../infra/bot-functions';
 import { ENV } from '../shared/env-keys';
 import { ensureGeoData } from '../shared/geo-data-build';
 import { HANDLERS } from '../shared/handlers';
 import { FakeSlack } from '../test/helpers/fake-slack';
 import { recordFrom, subscriptionEvent } from '../test/helpers/fixtures';
 import { SECRET_ARN, SIGNING_SECRET } from '../test/helpers/lambda-env';
+import { median } from './bench-helpers';
+import { bundleLikeInfra } from './bundle-helpers';
 
 const runs = Number(process.argv[2] ?? '15');
-const REPO = path.join(__dirname, '..');
 const CHANNEL = 'C0SIGNINS';
 const execFileAsync = promisify(execFile);
-
-/** The esbuild options CDK's NodejsFunction derives from BUNDLING (its local bundling runs the same esbuild). */
-const bundle = async (entry: string, outdir: string): Promise<string> => {
-  const outfile = path.join(outdir, 'index.js');
-  await build({
-    entryPoints: [path.join(REPO, entry)],
-    bundle: true,
-    platform: 'node',
-    target: BUNDLING.target,
-    format: 'cjs',
-    minify: BUNDLING.minify,
-    sourcemap: BUNDLING.sourceMap,
-    external: [...(BUNDLING.externalModules ?? [])],
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
-};
 
 /** Secrets Manager's GetSecretValue, enough for the worker to read the Slack token. */
 const startFakeSecrets = async (): Promise<Server & { url: string }> => {
@@ -90,12 +71,6 @@ const t3 = performance.now();
 process.stdout.write(JSON.stringify({ open: t1 - t0, first: t2 - t1, lookupUs: ((t3 - t2) / 10000) * 1000 }));
 `;
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 
 const sizeOf = (dir: string) =>
@@ -113,8 +88,8 @@ const main = async () => {
   const dynamo = await startEmbeddedDynamo();
   const secrets = await startFakeSecrets();
   try {
-    const bundlePath = await bundle(HANDLERS.eventsWorker.entry, path.join(work, 'worker'));
-    const geoBundle = await bundle('bot/adapters/geo-database.ts', path.join(work, 'geo'));
+    const bundlePath = (await bundleLikeInfra(HANDLERS.eventsWorker.entry, path.join(work, 'worker'))).file;
+    const geoBundle = (await bundleLikeInfra('bot/adapters/geo-database.ts', path.join(work, 'geo'))).file;
     const geoDir = ensureGeoData();
     const noGeoDir = path.join(work, 'no-geo');
     const child = path.join(work, 'child.js');
