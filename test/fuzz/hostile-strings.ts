@@ -122,9 +122,10 @@ export const hostileShort: fc.Arbitrary<string> = fc
 
 /** A hostile piece repeated past `minLength` UTF-16 units (100 KB and more for the huge ones). */
 export const hostileLong = (minLength: number, maxLength = minLength * 2): fc.Arbitrary<string> =>
-  fc
-    .tuple(hostileShort, fc.integer({ min: minLength, max: maxLength }))
-    .map(([piece, length]) => piece.repeat(Math.ceil(length / piece.length)));
+  fc.tuple(hostileShort, fc.integer({ min: minLength, max: maxLength })).map(([short, length]) => {
+    const piece = short === '' ? '<!channel>' : short;
+    return piece.repeat(Math.ceil(length / piece.length));
+  });
 
 /** Mostly short hostile strings, some empty, some past every Block Kit limit. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(

@@ -243,3 +243,32 @@ export const fuzzInput: fc.Arbitrary<FuzzInput> = fc
       value: intact ? built.value : undefined,
     };
   });
+
+const hostileMutations = fc.tuple(
+  fc.array(
+    fc.record({ kind: fc.constant('hostile' as const), at: fc.nat({ max: 10_000 }), text: hostileString }),
+    { minLength: 1, maxLength: 5 },
+  ),
+  mutations(1),
+);
+
+const snsAlarms = ALARM_INPUTS.filter((input) => Array.isArray((input as JsonObject).Records));
+
+/**
+ * A log file of sign-ins, trail changes and SNS alarm records whose strings were replaced with hostile
+ * text: most of it still decodes, so it reaches the cards.
+ */
+export const hostileBatch: fc.Arbitrary<Json> = fc
+  .tuple(
+    fc.array(fc.tuple(record, hostileMutations), { minLength: 1, maxLength: 4 }),
+    fc.array(fc.tuple(fc.constantFrom(...snsAlarms), hostileMutations), { maxLength: 2 }),
+  )
+  .map(([records, alarms]) => ({
+    Records: [
+      ...records.map(([r, [hostile, other]]) => applyMutations(r, [...hostile, ...other])),
+      ...alarms.map(
+        ([input, [hostile, other]]) =>
+          ((mutatedAlarmMessage(input, [...hostile, ...other]) as JsonObject).Records as Json[])[0] ?? null,
+      ),
+    ],
+  }));
