@@ -1,6 +1,6 @@
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { MAX_SILENCE_DAYS } from '../shared/env-keys';
+import { MAX_SILENCE_DAYS, REGION_CODE } from '../shared/env-keys';
 import { DEFAULT_DEAD_MAN_HOURS } from './health-alarms';
 import { QuerySettingsError, querySettingsEnvironment } from './query-settings';
 import {
@@ -40,12 +40,13 @@ export const CONTEXT_KEYS = [
   'historyRegions',
   'maxSilenceDays',
   'deferIndexes',
+  'fastPathRegions',
 ] as const;
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
 export interface AppSettings {
   readonly stackName: string;
-  readonly stackProps: Pick<SignInsStackProps, 'alerts' | 'existingSecret'>;
+  readonly stackProps: Pick<SignInsStackProps, 'alerts' | 'existingSecret' | 'fastPathRegions'>;
 }
 
 /** A setting the user got wrong: infra/app.ts prints its message as one line and exits 1. */
@@ -225,10 +226,11 @@ export const readContext = (
   }
 
   // A list in cdk.json may be a JSON array; on the command line it is comma-separated.
-  const historyValue = get('historyRegions');
-  const historyRegions = Array.isArray(historyValue)
-    ? historyValue.map(String)
-    : text('historyRegions')?.split(',');
+  const regionList = (key: ContextKey): string[] | undefined => {
+    const value = get(key);
+    return Array.isArray(value) ? value.map(String) : text(key)?.split(',');
+  };
+  const historyRegions = regionList('historyRegions');
   const maxSilenceDays = int('maxSilenceDays', MAX_SILENCE_DAYS);
   try {
     querySettingsEnvironment({ historyRegions, maxSilenceDays });
@@ -245,6 +247,18 @@ export const readContext = (
     throw error;
   }
 
+  const fastPathRegions = regionList('fastPathRegions')
+    ?.map((r) => r.trim())
+    .filter(Boolean);
+  if (fastPathRegions !== undefined) {
+    const bad = fastPathRegions.find((r) => !REGION_CODE.test(r));
+    if (bad !== undefined || fastPathRegions.length === 0) {
+      throw new ContextError(
+        `fastPathRegions must list AWS region codes, comma-separated (such as us-east-1,eu-west-1); "${bad ?? ''}" is not one`,
+      );
+    }
+  }
+
   const alarmEmails = emails('alarmEmail');
   const rootSms = phones('rootSmsNumber');
   const all = { emails: alarmEmails };
@@ -253,6 +267,7 @@ export const readContext = (
     stackName,
     stackProps: {
       existingSecret,
+      fastPathRegions: fastPathRegions && [...new Set(fastPathRegions)],
       alerts: {
         slackChannel: channel,
         routing,
