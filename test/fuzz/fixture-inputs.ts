@@ -11,10 +11,15 @@ const parsed = (rel: string): Json => JSON.parse(readFixture(rel)) as Json;
 const isRecordFile = (rel: string): boolean =>
   rel.endsWith('.json') && !rel.startsWith('signin/aws-cli-examples/');
 
-/** One CloudTrail sign-in record per file (LookupEvents output and broken samples excluded). */
+/** The sign-in records (one per file, or a log file's Records, or an array's items); LookupEvents output and broken samples excluded. */
 export const SIGN_IN_RECORDS: readonly JsonObject[] = listFixtures('signin')
   .filter(isRecordFile)
-  .map((rel) => parsed(rel) as JsonObject);
+  .flatMap((rel) => {
+    const value = parsed(rel);
+    if (Array.isArray(value)) return value as JsonObject[];
+    const records = (value as JsonObject).Records;
+    return Array.isArray(records) ? (records as JsonObject[]) : [value as JsonObject];
+  });
 
 export const TRAIL_CHANGE_RECORDS: readonly JsonObject[] = listFixtures('trail-change').map(
   (rel) => parsed(rel) as JsonObject,
