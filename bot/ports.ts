@@ -1,6 +1,7 @@
 // The small interfaces the bot's services need from the outside world. Adapters implement them.
 import type { BotMetricName } from '../shared/metrics';
 import type { BaselineFacts } from './core/baseline-types';
+import type { BurstCounters } from './core/burst';
 import type { GeoData } from './core/geo';
 import type { ActivitySummary } from './core/query';
 import type { SlackMessage } from './core/render/blocks';
@@ -45,7 +46,32 @@ export interface AlertRecord {
   readonly updatedAt: string;
   /** What people did about it (absent until the card is posted). */
   readonly response?: AlertResponse;
+  /** The storm this card stands for, when sign-ins joined it (bot/core/burst.ts). */
+  readonly burst?: BurstState;
 }
+
+/** A group of sign-ins counted on one card: its counters, and how far the card has drawn them. */
+export interface BurstState extends BurstCounters {
+  readonly key: string;
+  /** The count the card showed when last drawn (0 until it is posted). */
+  readonly drawnCount: number;
+  /** Not before this may the counter be redrawn (the throttle, or Slack's Retry-After). */
+  readonly redrawAt?: string;
+}
+
+/** A batch's run of one group: the card its first sign-in would post, and what the run adds to the counters. */
+export interface BurstJoinRequest {
+  readonly key: string;
+  readonly alert: NewAlert;
+  /** The run's own counts (sign-ins new to the store only) and its first and last event times. */
+  readonly counters: BurstCounters;
+  readonly windowMs: number;
+}
+
+/** opened: the run's first sign-in is a new group's card; joined: the run was counted on an open group's card. */
+export type BurstJoin =
+  | { readonly kind: 'opened'; readonly alertId: string }
+  | { readonly kind: 'joined'; readonly alertId: string };
 
 /**
  * Response state of an alert, separate from its delivery state: open until someone acts.
@@ -236,6 +262,19 @@ export interface SignInStore {
   ): Promise<boolean>;
   /** Posted alerts whose response timer is due (reminders, timeouts, a page or a redraw to retry). */
   listDueResponses(now: Date, limit: number): Promise<string[]>;
+  /**
+   * Counts a run on its group's open card (atomic ADD), or opens a group with the run's first sign-in as the
+   * card (created pending, as createAlert does). Two callers at once never open two cards for one group.
+   */
+  joinBurst(request: BurstJoinRequest, now: Date): Promise<BurstJoin>;
+  /** Takes the right to redraw a burst card's counter now; false when another redraw is too recent. */
+  claimBurstRedraw(alertId: string, nextAt: Date, now: Date): Promise<boolean>;
+  /** Records the count the card now shows (never lowering it) and, when given, its next allowed redraw. */
+  markBurstDrawn(alertId: string, count: number, nextAt: Date | null): Promise<void>;
+  /** No counter redraw before `until` (Slack's Retry-After); never brings an existing wait forward. */
+  deferBurstRedraw(alertId: string, until: Date): Promise<void>;
+  /** Brings a posted alert's response timer forward to `at` (never puts it later). */
+  scheduleResponseTimer(alertId: string, at: Date): Promise<void>;
 }
 
 /** The response the card was posted with, written in the same write as the post (no alert is left without one). */

@@ -33,6 +33,11 @@ export const ENV = {
   askTimeoutMinutes: 'SIGNINS_ASK_TIMEOUT_MINUTES',
   /** Minutes a critical alert may stay unacknowledged before it escalates (default 15). */
   ackTimeoutMinutes: 'SIGNINS_ACK_TIMEOUT_MINUTES',
+  /**
+   * Minutes within which sign-ins of one principal from one address with one outcome share one card with a
+   * counter (default 10; 0: every sign-in its own card).
+   */
+  burstWindowMinutes: 'SIGNINS_BURST_WINDOW_MINUTES',
   /** Name of the events worker function: the ingress hands it the slow part of a click (async invoke). */
   workerFunction: 'SIGNINS_WORKER_FUNCTION',
   /**

@@ -12,7 +12,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { SEVERITIES, type Severity } from '../../shared/severity';
+import { SEVERITIES } from '../../shared/severity';
 import { BY_TIME_INDEX, PENDING_INDEX, TABLE_KEYS } from '../../shared/table-schema';
 import type { GeoData } from '../core/geo';
 import type { ActivitySummary } from '../core/query';
@@ -22,6 +22,8 @@ import type {
   AlertRecord,
   AlertResponse,
   BotStore,
+  BurstJoin,
+  BurstJoinRequest,
   ClaimResult,
   DueAlert,
   InitialResponse,
@@ -33,32 +35,27 @@ import type {
   SignInQuery,
 } from '../ports';
 import { DynamoActivity } from './dynamodb-activity';
+import { DynamoBursts } from './dynamodb-burst';
 import { DynamoSilences } from './dynamodb-silences';
 import { ItemsRead } from './dynamodb-table';
 import {
+  alertKey,
   byTimePartition,
   clipString,
   dueAlertSchema,
-  keyId,
+  newAlertItem,
+  pendingPartition,
   readAlert,
   readSignIn,
   signInKey,
   strip,
+  TIMER_PARTITION,
 } from './store-records';
 
-const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = TABLE_KEYS;
+const { partitionKey: PK, ttlAttribute: TTL } = TABLE_KEYS;
 const DAY_MS = 86_400_000;
 
-const alertKey = (alertId: string) => ({ [PK]: `ALERT#${keyId(alertId)}`, [SK]: 'ALERT' });
 const epochSeconds = (d: Date): number => Math.floor(d.getTime() / 1000);
-/** Undelivered alerts, one partition per severity: the sweeper serves critical before medium, then by age. */
-const pendingPartition = (severity: Severity): string =>
-  `PENDING#${SEVERITIES.indexOf(severity)}-${severity}`;
-/**
- * Posted alerts with responder work to come (a reminder, a timeout, a page or a redraw to retry), by due time.
- * The same sparse index as undelivered alerts: an alert is in one partition or the other, never both.
- */
-const TIMER_PARTITION = 'RESPONSE#due';
 
 const isConditionFailure = (err: unknown): boolean => err instanceof ConditionalCheckFailedException;
 
@@ -73,6 +70,7 @@ export class DynamoSignInStore implements BotStore {
   private readonly reads = new ItemsRead();
   private readonly activity: DynamoActivity;
   private readonly silences: DynamoSilences;
+  private readonly bursts: DynamoBursts;
 
   constructor(
     client: DynamoDBClient,
@@ -81,6 +79,7 @@ export class DynamoSignInStore implements BotStore {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     this.activity = new DynamoActivity(this.doc, this.reads, options);
     this.silences = new DynamoSilences(this.doc, this.reads, options.tableName);
+    this.bursts = new DynamoBursts(this.doc, this.reads, options.tableName);
   }
 
   get itemsRead(): number {
@@ -188,26 +187,11 @@ export class DynamoSignInStore implements BotStore {
   }
 
   async createAlert(alert: NewAlert, now: Date): Promise<boolean> {
-    const nowIso = now.toISOString();
-    const record: AlertRecord = {
-      ...alert,
-      status: 'pending',
-      attempts: 0,
-      dueAt: nowIso,
-      createdAt: nowIso,
-      updatedAt: nowIso,
-    };
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.options.tableName,
-          Item: {
-            ...alertKey(alert.alertId),
-            ...record,
-            [PENDING_INDEX.partitionKey]: pendingPartition(alert.severity),
-            [PENDING_INDEX.sortKey]: nowIso,
-            // No expiry while undelivered: an alert is never deleted before it reached Slack or people.
-          },
+          Item: newAlertItem(alert, now),
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': PK },
         }),
@@ -447,6 +431,26 @@ export class DynamoSignInStore implements BotStore {
         },
       }),
     );
+  }
+
+  joinBurst(request: BurstJoinRequest, now: Date): Promise<BurstJoin> {
+    return this.bursts.join(request, now);
+  }
+
+  claimBurstRedraw(alertId: string, nextAt: Date, now: Date): Promise<boolean> {
+    return this.bursts.claimRedraw(alertId, nextAt, now);
+  }
+
+  markBurstDrawn(alertId: string, count: number, nextAt: Date | null): Promise<void> {
+    return this.bursts.markDrawn(alertId, count, nextAt);
+  }
+
+  deferBurstRedraw(alertId: string, until: Date): Promise<void> {
+    return this.bursts.defer(alertId, until);
+  }
+
+  scheduleResponseTimer(alertId: string, at: Date): Promise<void> {
+    return this.bursts.scheduleTimer(alertId, at);
   }
 
   async listDueResponses(now: Date, limit: number): Promise<string[]> {

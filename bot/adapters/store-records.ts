@@ -3,14 +3,20 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SEVERITIES } from '../../shared/severity';
-import { TABLE_INDEXES, TABLE_KEYS } from '../../shared/table-schema';
+import { PENDING_INDEX, TABLE_INDEXES, TABLE_KEYS } from '../../shared/table-schema';
 import type { RecentSuccess } from '../core/baseline-types';
 import { SPECIAL_ADDRESS_LABELS } from '../core/geo';
 import type { FirstSeenFlag, FirstSeenWhat } from '../core/query';
 import { emptyTally, type Tally, type UserTally } from '../core/rollup';
 import { type ClassifiedSignIn, IDENTITY_TYPES, type IdentityType } from '../core/sign-in';
 import { MATCHER_FIELDS, type Silence } from '../core/silence-types';
-import { type AlertRecord, DELIVERY_STATUSES, RESPONSE_STATES } from '../ports';
+import {
+  type AlertRecord,
+  type BurstState,
+  DELIVERY_STATUSES,
+  type NewAlert,
+  RESPONSE_STATES,
+} from '../ports';
 
 /** Longest stored string value; a 1 MB user agent is kept as its first 2,048 characters. */
 export const MAX_STORED_STRING = 2048;
@@ -39,6 +45,39 @@ export const signInKey = (eventId: string) => ({
   [TABLE_KEYS.partitionKey]: `SIGNIN#${keyId(eventId)}`,
   [TABLE_KEYS.sortKey]: 'SIGNIN',
 });
+export const alertKey = (alertId: string) => ({
+  [TABLE_KEYS.partitionKey]: `ALERT#${keyId(alertId)}`,
+  [TABLE_KEYS.sortKey]: 'ALERT',
+});
+/** Undelivered alerts, one partition per severity: the sweeper serves critical before medium, then by age. */
+export const pendingPartition = (severity: (typeof SEVERITIES)[number]): string =>
+  `PENDING#${SEVERITIES.indexOf(severity)}-${severity}`;
+/**
+ * Posted alerts with responder work to come (a reminder, a timeout, a page or a redraw to retry), by due time.
+ * The same sparse index as undelivered alerts: an alert is in one partition or the other, never both.
+ */
+export const TIMER_PARTITION = 'RESPONSE#due';
+
+/** A new alert as stored: pending and due now, in its severity's partition of the due index. */
+export const newAlertItem = (alert: NewAlert, now: Date): Record<string, unknown> => {
+  const nowIso = now.toISOString();
+  const record: AlertRecord = {
+    ...alert,
+    status: 'pending',
+    attempts: 0,
+    dueAt: nowIso,
+    createdAt: nowIso,
+    updatedAt: nowIso,
+  };
+  return {
+    ...alertKey(alert.alertId),
+    ...record,
+    [PENDING_INDEX.partitionKey]: pendingPartition(alert.severity),
+    [PENDING_INDEX.sortKey]: nowIso,
+    // No expiry while undelivered: an alert is never deleted before it reached Slack or people.
+  };
+};
+
 /** The byTime index's partition of a time: its UTC day. */
 export const byTimePartition = (iso: string): string => `DAY#${iso.slice(0, 10)}`;
 
@@ -210,9 +249,59 @@ const parseWith = <T>(schema: z.ZodType<T>, what: string, item: Record<string, u
   return parsed.data;
 };
 
+/**
+ * A burst card's counters, top-level attributes of its alert: DynamoDB's ADD works on top-level numbers and
+ * sets only, and an ADD is what keeps two workers counting one group from losing each other's counts.
+ */
+export const BURST_ATTRS = {
+  key: 'burstKey',
+  count: 'burstCount',
+  failures: 'burstFailures',
+  first: 'burstFirst',
+  last: 'burstLast',
+  users: 'burstUsers',
+  ips: 'burstIps',
+  drawn: 'burstDrawn',
+  redrawAt: 'burstRedrawAt',
+} as const;
+
+const counter = z.number().int().nonnegative();
+
+const burstSchema = z.object({
+  [BURST_ATTRS.key]: z.string(),
+  [BURST_ATTRS.count]: counter,
+  [BURST_ATTRS.failures]: counter.default(0),
+  [BURST_ATTRS.first]: z.string(),
+  [BURST_ATTRS.last]: z.string(),
+  [BURST_ATTRS.users]: z.set(z.string()).default(new Set()),
+  [BURST_ATTRS.ips]: z.set(z.string()).default(new Set()),
+  [BURST_ATTRS.drawn]: counter.default(0),
+  [BURST_ATTRS.redrawAt]: z.string().optional(),
+});
+
+/** The burst on an alert item, or undefined when it is a card of one sign-in. */
+const readBurst = (item: Record<string, unknown>): BurstState | undefined => {
+  if (item[BURST_ATTRS.key] === undefined) return undefined;
+  const b = parseWith(burstSchema, 'burst', item);
+  return {
+    key: b.burstKey,
+    count: b.burstCount,
+    failures: b.burstFailures,
+    first: b.burstFirst,
+    last: b.burstLast,
+    users: [...b.burstUsers].sort(),
+    ips: [...b.burstIps].sort(),
+    drawnCount: b.burstDrawn,
+    ...(b.burstRedrawAt ? { redrawAt: b.burstRedrawAt } : {}),
+  };
+};
+
 // Verified by the zod schema; the Block type is narrower than what zod checks at the top level.
-export const readAlert = (item: Record<string, unknown>): AlertRecord =>
-  parseWith(storedAlertSchema, 'alert', item) as unknown as AlertRecord;
+export const readAlert = (item: Record<string, unknown>): AlertRecord => {
+  const alert = parseWith(storedAlertSchema, 'alert', item) as unknown as AlertRecord;
+  const burst = readBurst(item);
+  return burst ? { ...alert, burst } : alert;
+};
 
 export const readSignIn = (item: Record<string, unknown>): ClassifiedSignIn =>
   parseWith(storedSignInSchema, 'sign-in', item);

@@ -12,6 +12,14 @@ import type {
   ResponseState,
 } from '../ports';
 import { BOT_ACTOR } from '../ports';
+import { burstBehind } from './burst';
+
+/** A storm card's counter as far as timers go: behind the group's count means a redraw is due at `redrawAt`. */
+export interface CounterState {
+  readonly count: number;
+  readonly drawnCount: number;
+  readonly redrawAt?: string;
+}
 
 export interface ResponsePolicy {
   /** A "was this you?" DM unanswered this long escalates; a reminder goes at half of it. */
@@ -310,7 +318,9 @@ export type DueWork =
   | { readonly kind: 'remind-ask' }
   | { readonly kind: 'remind-ack' }
   | { readonly kind: 'escalate'; readonly reason: string }
-  | { readonly kind: 'redraw' };
+  | { readonly kind: 'redraw' }
+  /** A storm card's counter is behind its group's count (bot/core/burst.ts). */
+  | { readonly kind: 'redraw-counter' };
 
 const plus = (iso: string, ms: number): number => Date.parse(iso) + ms;
 const minutes = (ms: number): string => `${Math.round(ms / 60_000)} min`;
@@ -321,8 +331,13 @@ const schedule = (
   facts: AlertFacts,
   policy: ResponsePolicy,
   updatedAt: number,
+  counter: CounterState | undefined,
 ): { at: number; work: DueWork }[] => {
   const out: { at: number; work: DueWork }[] = [];
+  if (counter && burstBehind(counter)) {
+    const at = counter.redrawAt ? Date.parse(counter.redrawAt) : Number.NaN;
+    out.push({ at: Number.isFinite(at) ? at : updatedAt, work: { kind: 'redraw-counter' } });
+  }
   const page = r.page;
   if (page?.status === 'due')
     out.push({ at: updatedAt + (page.attempts > 0 ? policy.retryMs : 0), work: { kind: 'page' } });
@@ -365,6 +380,7 @@ export const dueWork = (
   policy: ResponsePolicy,
   now: Date,
   updatedAt: Date,
+  counter?: CounterState,
 ): DueWork[] => {
   const rank: Record<DueWork['kind'], number> = {
     page: 0,
@@ -373,8 +389,9 @@ export const dueWork = (
     'remind-ask': 3,
     'remind-ack': 4,
     redraw: 5,
+    'redraw-counter': 6,
   };
-  const due = schedule(r, facts, policy, updatedAt.getTime())
+  const due = schedule(r, facts, policy, updatedAt.getTime(), counter)
     .filter((s) => s.at <= now.getTime())
     .map((s) => s.work)
     .sort((a, b) => rank[a.kind] - rank[b.kind]);
@@ -388,8 +405,9 @@ export const nextTimer = (
   facts: AlertFacts,
   policy: ResponsePolicy,
   updatedAt: Date,
+  counter?: CounterState,
 ): Date | null => {
-  const times = schedule(r, facts, policy, updatedAt.getTime()).map((s) => s.at);
+  const times = schedule(r, facts, policy, updatedAt.getTime(), counter).map((s) => s.at);
   return times.length === 0 ? null : new Date(Math.min(...times));
 };
 

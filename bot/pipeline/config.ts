@@ -6,6 +6,7 @@ import { AWS_REGION_ENV, ENV, HEALTH_ENV, MAX_SILENCE_DAYS, REGION_CODE } from '
 import { BOT_METRIC_NAMESPACE, DEFAULT_METRICS_SERVICE } from '../../shared/metrics';
 import type { Routing } from '../../shared/routing';
 import { DEFAULT_ROUTING, describeRoutingError, routingSchema } from '../../shared/routing';
+import { DEFAULT_BURST_WINDOW_MS } from '../core/burst';
 import type { IdentityMap } from '../core/identity-map';
 import { DEFAULT_POLICY, type ResponsePolicy } from '../core/response';
 import { loadIdentityMap } from './identity-map-config';
@@ -65,6 +66,12 @@ export interface ResponderSettings {
   /** Which posted sign-ins of a mapped principal ask "was this you?" at once. */
   readonly autoAsk: AutoAsk;
   readonly policy: ResponsePolicy;
+  /**
+   * Sign-ins of one principal from one address with one outcome within this long of each other are one card
+   * with a counter (bot/core/burst.ts); 0: each its own card. Here because posting and redrawing cards is what
+   * the worker, the sweeper and the CLI share through these settings. @default 10 minutes
+   */
+  readonly burstWindowMs?: number;
 }
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
@@ -102,6 +109,19 @@ const parseAutoAsk = (raw: string | undefined): AutoAsk => {
   const v = AUTO_ASK.find((a) => a === raw.toLowerCase());
   if (!v) throw new ConfigError(`${ENV.autoAsk} must be one of ${AUTO_ASK.join(', ')}, got "${raw}"`);
   return v;
+};
+
+/** Minutes, 0 allowed (storms off), at most a day. */
+const burstWindowSetting = (raw: string | undefined): number => {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_BURST_WINDOW_MS;
+  if (!/^\d+$/.test(raw.trim()))
+    throw new ConfigError(
+      `${ENV.burstWindowMinutes} must be a whole number of minutes (0 turns storm cards off), got "${raw}"`,
+    );
+  const minutes = Number(raw.trim());
+  if (minutes > 1440)
+    throw new ConfigError(`${ENV.burstWindowMinutes} must be at most 1440 minutes (a day), got "${raw}"`);
+  return minutes * 60_000;
 };
 
 const minutesSetting = (name: string, raw: string | undefined, fallbackMs: number): number => {
@@ -233,6 +253,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
           DEFAULT_POLICY.ackTimeoutMs,
         ),
       },
+      burstWindowMs: burstWindowSetting(get(ENV.burstWindowMinutes)),
     },
     workerFunction: get(ENV.workerFunction),
     historyRegions: parseHistoryRegions(get(ENV.historyRegions), get(AWS_REGION_ENV)),

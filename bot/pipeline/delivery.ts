@@ -4,7 +4,9 @@
 // first. Only the record step is ever retried after a post that landed, never the post.
 import { BOT_METRICS } from '../../shared/metrics';
 import { ALERT_LEASE_MS } from '../../shared/timeouts';
-import { composeCard } from '../core/render/response-card';
+import { BURST_REDRAW_MS } from '../core/burst';
+import { composeCard, stormOf } from '../core/render/response-card';
+import { withBurst } from '../core/render/sign-in-card';
 import { alertFacts, initialResponse } from '../core/response';
 import type {
   AlertRecord,
@@ -37,6 +39,8 @@ export interface DeliveryDeps {
 export interface PostingHooks {
   initialFor(alert: AlertRecord): Promise<InitialResponse>;
   afterPosted(alertId: string, initial: InitialResponse, deadline?: number): Promise<void>;
+  /** Sign-ins were counted on a posted storm card: redraw its counter, or time the redraw (throttled). */
+  counterChanged?(alertId: string, deadline?: number): Promise<void>;
 }
 
 export interface DeliveryOptions {
@@ -108,19 +112,44 @@ class Delivery {
     }
   }
 
+  /** A storm's card goes out with the counters as claimed; sign-ins counted after are the redraw's. */
   private get message() {
-    return this.initial
-      ? composeCard(this.alert.message, this.alert.alertId, alertFacts(this.alert), this.initial.response)
-      : this.alert.message;
+    const { alert } = this;
+    if (this.initial)
+      return composeCard(
+        alert.message,
+        alert.alertId,
+        alertFacts(alert),
+        this.initial.response,
+        stormOf(alert),
+      );
+    return alert.burst ? withBurst(alert.message, alert.severity, alert.burst) : alert.message;
   }
 
   private async posted(): Promise<void> {
+    await this.counterPosted();
     const hooks = this.deps.responders;
     if (!hooks || !this.initial) return;
     try {
       await hooks.afterPosted(this.alert.alertId, this.initial, this.deadline);
     } catch (err) {
       this.deps.logger.warn('after-post responder work failed; the sweeper retries it', {
+        ...this.fields,
+        error: asDeliveryError(err).message,
+      });
+    }
+  }
+
+  /** A storm card in Slack: the count it shows is recorded, and one counted since is redrawn (throttled). */
+  private async counterPosted(): Promise<void> {
+    const burst = this.alert.burst;
+    if (!burst) return;
+    try {
+      const next = new Date(this.deps.clock.now().getTime() + BURST_REDRAW_MS);
+      await this.deps.store.markBurstDrawn(this.alert.alertId, burst.count, next);
+      await this.deps.responders?.counterChanged?.(this.alert.alertId, this.deadline);
+    } catch (err) {
+      this.deps.logger.warn('storm counter not settled after the post; the next sign-in counted redraws it', {
         ...this.fields,
         error: asDeliveryError(err).message,
       });

@@ -10,6 +10,15 @@ import { alarmLookback, signInsBehindAlarm } from '../core/alarm-match';
 import { assertNever } from '../core/assert-never';
 import { baselineWords, raiseSeverity, travelOf } from '../core/baseline';
 import type { BaselineFacts } from '../core/baseline-types';
+import {
+  type BurstExemption,
+  type BurstRun,
+  burstExemption,
+  burstKey,
+  burstRuns,
+  DEFAULT_BURST_WINDOW_MS,
+  listed,
+} from '../core/burst';
 import { classifyAlarm, classifySignIn, classifyTrailChange } from '../core/classify';
 import type { DecodedItem } from '../core/decode-input';
 import { type GeoData, placeOf } from '../core/geo';
@@ -32,6 +41,8 @@ export interface IngestDeps extends DeliveryDeps {
   readonly defaultChannel: string;
   /** The bundled geo data; null when it could not be loaded (cards then show the address without a country). */
   readonly geo: GeoData | null;
+  /** The storm window (SIGNINS_BURST_WINDOW_MINUTES; 0: every sign-in its own card). @default 10 minutes */
+  readonly settings?: { readonly burstWindowMs?: number };
 }
 
 export interface IngestOptions {
@@ -56,6 +67,8 @@ export interface IngestResult {
   storedOnly: number;
   /** Stored and counted, not posted: an active silence covers them. */
   silenced: number;
+  /** Stored and counted on a storm's card (bot/core/burst.ts) instead of a card of their own. */
+  grouped: number;
   /** Stored as pending: the sweeper posts them (Slack busy, slow or out of time). */
   deferred: number;
   /** Given up (Slack refuses them): escalated to the escalation topic. */
@@ -76,6 +89,7 @@ export const emptyIngestResult = (): IngestResult => ({
   duplicates: 0,
   storedOnly: 0,
   silenced: 0,
+  grouped: 0,
   deferred: 0,
   abandoned: 0,
   skipped: 0,
@@ -93,6 +107,7 @@ export const addIngestResults = (total: IngestResult, r: IngestResult): IngestRe
   duplicates: total.duplicates + r.duplicates,
   storedOnly: total.storedOnly + r.storedOnly,
   silenced: total.silenced + r.silenced,
+  grouped: total.grouped + r.grouped,
   deferred: total.deferred + r.deferred,
   abandoned: total.abandoned + r.abandoned,
   skipped: total.skipped + r.skipped,
@@ -113,6 +128,8 @@ interface Subject {
   /** The sign-in itself, for the silences' decision. */
   readonly signIn?: ClassifiedSignIn;
   readonly isNew?: boolean;
+  /** Why a sign-in keeps its own card inside a storm, or null when it may be counted on one. */
+  readonly burst?: BurstExemption | null;
   /** The alarm, for the silences that switch its actions off. */
   readonly alarmName?: string;
   /** Rendered once everything is stored: an alarm card names the sign-ins stored in phase one. */
@@ -137,6 +154,7 @@ const signInSubject = (
   position,
   signIn,
   isNew,
+  burst: burstExemption(signIn, baseline, raisedBecause),
   render: async () =>
     renderSignInCard(signIn, {
       accountName: accountName(deps.routing, signIn.accountId),
@@ -349,17 +367,63 @@ const activeSilences = async (deps: IngestDeps, options: IngestOptions): Promise
   }
 };
 
-/** Phase one, part two: each card written as a pending alert, due now. Returns the ids to deliver. */
+/** A sign-in that may be counted on a storm's card, with where its card would go. */
+interface Groupable {
+  readonly subject: Subject;
+  readonly signIn: ClassifiedSignIn;
+  readonly key: string;
+  readonly channel: string;
+}
+
+interface Due {
+  readonly alertId: string;
+  readonly severity: Severity;
+}
+
+/** The storm window in force: the setting, or the default; 0 turns storms off. */
+const burstWindowMs = (deps: IngestDeps): number => deps.settings?.burstWindowMs ?? DEFAULT_BURST_WINDOW_MS;
+
+/**
+ * Phase one, part two: each card written as a pending alert, due now. Returns the ids to deliver, and the
+ * storm cards sign-ins were counted on (their counters are redrawn after delivery).
+ */
 const createAlerts = async (
   subjects: readonly Subject[],
   deps: IngestDeps,
   options: IngestOptions,
   result: IngestResult,
-) => {
-  const due: { alertId: string; severity: Severity }[] = [];
+): Promise<{ due: Due[]; counted: Set<string> }> => {
+  const due: Due[] = [];
   const seen = new Set<string>();
   const silences = subjects.some((s) => s.signIn || s.alarmName) ? await activeSilences(deps, options) : [];
   const held = new Map<string, ClassifiedSignIn[]>();
+  const groupable: Groupable[] = [];
+  const windowMs = burstWindowMs(deps);
+  const create = async (s: Subject, alert: () => Promise<NewAlert>) => {
+    if (outOfTime(deps, options)) {
+      result.notStored.push({ id: s.alertId, error: 'out of time before it could be stored' });
+      return;
+    }
+    try {
+      await deps.store.createAlert(await alert(), deps.clock.now());
+      due.push({ alertId: s.alertId, severity: s.severity });
+    } catch (err) {
+      result.notStored.push({ id: s.alertId, error: describeError(err) });
+      deps.logger.error('alert not stored', {
+        alertId: s.alertId,
+        position: s.position,
+        error: describeError(err),
+      });
+    }
+  };
+  const newAlert = async (s: Subject, channel: string): Promise<NewAlert> => ({
+    alertId: s.alertId,
+    kind: s.kind,
+    subjectId: s.subjectId,
+    severity: s.severity,
+    channel,
+    message: await s.render(silences),
+  });
   for (const s of subjects) {
     // A silence holds back what happened while it was in force (event time), and only while it still is: a
     // late or replayed sign-in from before it started is posted.
@@ -382,33 +446,74 @@ const createAlerts = async (
       continue;
     }
     seen.add(s.alertId);
+    if (s.signIn && s.burst === null && windowMs > 0) {
+      groupable.push({
+        subject: s,
+        signIn: s.signIn,
+        key: burstKey(s.signIn, route.channel),
+        channel: route.channel,
+      });
+      continue;
+    }
+    await create(s, () => newAlert(s, route.channel));
+  }
+  await countHeld(held, deps);
+  const counted = new Set<string>();
+  for (const run of burstRuns(groupable, windowMs)) {
+    const opener = run.members[0];
+    if (!opener) continue;
     if (outOfTime(deps, options)) {
-      result.notStored.push({ id: s.alertId, error: 'out of time before it could be stored' });
+      for (const m of run.members)
+        result.notStored.push({ id: m.subject.alertId, error: 'out of time before it could be stored' });
       continue;
     }
     try {
-      const alert: NewAlert = {
-        alertId: s.alertId,
-        kind: s.kind,
-        subjectId: s.subjectId,
-        severity: s.severity,
-        channel: route.channel,
-        message: await s.render(silences),
-      };
-      await deps.store.createAlert(alert, deps.clock.now());
-      due.push({ alertId: s.alertId, severity: s.severity });
+      const joined = await joinRun(run, await newAlert(opener.subject, opener.channel), windowMs, deps);
+      // A redelivered first sign-in finds its own card: delivered (or found delivered) as any card is.
+      if (joined.kind === 'opened' || joined.alertId === opener.subject.alertId) {
+        due.push({ alertId: joined.alertId, severity: opener.subject.severity });
+        result.grouped += run.members.length - 1;
+      } else {
+        counted.add(joined.alertId);
+        result.grouped += run.members.length;
+      }
     } catch (err) {
-      result.notStored.push({ id: s.alertId, error: describeError(err) });
-      deps.logger.error('alert not stored', {
-        alertId: s.alertId,
-        position: s.position,
+      // The storm could not be counted: each sign-in gets its own card, noise rather than a hidden attack.
+      deps.logger.warn('storm not counted; posting its sign-ins one by one', {
+        alertId: opener.subject.alertId,
+        count: run.members.length,
         error: describeError(err),
       });
+      for (const m of run.members) await create(m.subject, () => newAlert(m.subject, m.channel));
     }
   }
-  await countHeld(held, deps);
   // Most severe first: with little time left, the root card goes before the medium ones.
-  return due.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+  return {
+    due: due.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)),
+    counted,
+  };
+};
+
+/** One run of a storm counted on its group's open card, or opening the group with its first sign-in's card. */
+const joinRun = (run: BurstRun<Groupable>, alert: NewAlert, windowMs: number, deps: IngestDeps) => {
+  // A redelivered sign-in was counted the first time it came.
+  const fresh = run.members.filter((m) => m.subject.isNew !== false).map((m) => m.signIn);
+  return deps.store.joinBurst(
+    {
+      key: run.key,
+      alert,
+      windowMs,
+      counters: {
+        count: fresh.length,
+        failures: fresh.filter((s) => s.outcome === 'failure').length,
+        first: run.first,
+        last: run.last,
+        users: listed(run.members.map((m) => m.signIn.principal)),
+        ips: listed(run.members.map((m) => m.signIn.sourceIp)),
+      },
+    },
+    deps.clock.now(),
+  );
 };
 
 const eventTime = (signIn: ClassifiedSignIn, now: Date): Date => {
@@ -457,7 +562,7 @@ export const ingest = async (
 ): Promise<IngestResult> => {
   const result = emptyIngestResult();
   const subjects = await storeItems(items, deps, options, result);
-  const due = await createAlerts(subjects, deps, options, result);
+  const { due, counted } = await createAlerts(subjects, deps, options, result);
   // Phase two: deliver. From here on every alert is kept; what fails is the sweeper's.
   for (const { alertId } of due) {
     if (options.deadline !== undefined && deps.clock.now().getTime() >= options.deadline) {
@@ -482,6 +587,18 @@ export const ingest = async (
     if (outcome === 'pending' || outcome === 'failed') {
       const alert = await deps.store.getAlert(alertId).catch(() => null);
       result.failed.push({ alertId, error: alert?.lastError ?? outcome });
+    }
+  }
+  // Storm cards that counted this batch: one redraw each at most, throttled; the sweeper's timer does the rest.
+  for (const alertId of counted) {
+    if (options.deadline !== undefined && deps.clock.now().getTime() >= options.deadline) break;
+    try {
+      await deps.responders?.counterChanged?.(alertId, options.deadline);
+    } catch (err) {
+      deps.logger.warn('storm counter not redrawn; the sweeper redraws it', {
+        alertId,
+        error: describeError(err),
+      });
     }
   }
   return result;

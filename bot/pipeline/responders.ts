@@ -2,8 +2,9 @@
 // conditional write on the response version read (core/response.ts decides), then the card is redrawn, the
 // thread gets its audit line, and slow work (asking, paging) is handed to the job queue. A request from Slack
 // does only the write, the redraw and the answer; the worker and the sweeper do the rest.
+import { BURST_REDRAW_MS, burstBehind, burstRedrawDue } from '../core/burst';
 import { subjectOf } from '../core/identity-map';
-import { auditLine, composeCard, renderAskDm } from '../core/render/response-card';
+import { auditLine, composeCard, renderAskDm, stormOf } from '../core/render/response-card';
 import {
   type ActorFacts,
   alertFacts,
@@ -249,8 +250,10 @@ export class Responders {
       const facts = alertFacts(alert);
       const d: Decision = decide(alert.response, action, who, facts, now, this.deps.settings.policy);
       if (d.kind !== 'changed') return d;
-      const timer = nextTimer(d.next, facts, this.deps.settings.policy, now);
+      const timer = nextTimer(d.next, facts, this.deps.settings.policy, now, alert.burst);
       if (await this.deps.store.writeResponse(alertId, alert.response.version, d.next, timer, now)) {
+        // A sign-in counted on the card after it was read may have set a timer this write replaced.
+        if (alert.burst) await this.keepCounterDue(alertId);
         return {
           kind: 'changed',
           alert: { ...alert, response: d.next, updatedAt: now.toISOString() },
@@ -278,7 +281,7 @@ export class Responders {
   }
 
   private card(alert: Posted) {
-    return composeCard(alert.message, alert.alertId, alertFacts(alert), alert.response);
+    return composeCard(alert.message, alert.alertId, alertFacts(alert), alert.response, stormOf(alert));
   }
 
   /** Redraws the card; when it shows the latest version, says so (one more conditional write). */
@@ -291,23 +294,73 @@ export class Responders {
         this.budget(deadline),
       );
     } catch (err) {
+      const error = asDeliveryError(err);
       this.deps.logger.warn('card not redrawn; the sweeper retries', {
         alertId: alert.alertId,
-        error: asDeliveryError(err).message,
+        error: error.message,
       });
+      // Slack's Retry-After holds the counter back too; the timer brings it back then.
+      if (alert.burst && error.failure.kind === 'rate-limited')
+        await this.deps.store.deferBurstRedraw(
+          alert.alertId,
+          new Date(this.now.getTime() + error.failure.retryAfterMs),
+        );
+      if (alert.burst) await this.keepCounterDue(alert.alertId);
       return;
     }
-    const drawn = await this.apply(
-      alert.alertId,
-      { kind: 'drawn', version: alert.response.version },
-      { actor: BOT_ACTOR, isResponder: true, isSubject: false },
-    );
-    // Changed meanwhile: this update may have landed after a newer one (chat.update is last-writer-wins), so
-    // draw the latest once more rather than leave an older card that the store calls current.
-    if (drawn.kind === 'refused' && again) {
-      const latest = await this.deps.store.getAlert(alert.alertId);
-      if (isPosted(latest)) await this.redraw(latest, deadline, false);
+    if (alert.burst) {
+      await this.deps.store.markBurstDrawn(
+        alert.alertId,
+        alert.burst.count,
+        new Date(this.now.getTime() + BURST_REDRAW_MS),
+      );
     }
+    // A counter's redraw on a card whose response was drawn already has no response version to record.
+    if (alert.response.drawnVersion !== alert.response.version || !alert.burst) {
+      const drawn = await this.apply(
+        alert.alertId,
+        { kind: 'drawn', version: alert.response.version },
+        { actor: BOT_ACTOR, isResponder: true, isSubject: false },
+      );
+      // Changed meanwhile: this update may have landed after a newer one (chat.update is last-writer-wins), so
+      // draw the latest once more rather than leave an older card that the store calls current.
+      if (drawn.kind === 'refused' && again) {
+        const latest = await this.deps.store.getAlert(alert.alertId);
+        if (isPosted(latest)) await this.redraw(latest, deadline, false);
+      }
+    }
+    // Sign-ins counted while this was drawn: the timer comes back for them.
+    if (alert.burst) await this.keepCounterDue(alert.alertId);
+  }
+
+  // ——— storm cards (bot/core/burst.ts) ———
+
+  /**
+   * Sign-ins were counted on a storm's card: redraw its counter now if no redraw was made in the last
+   * BURST_REDRAW_MS (one worker gets the claim), else make sure the sweeper's timer comes back for it. However
+   * many batches join meanwhile, the card is redrawn at most once per period, and the last count always is.
+   */
+  async counterChanged(alertId: string, deadline?: number): Promise<void> {
+    const alert = await this.deps.store.getAlert(alertId);
+    if (!isPosted(alert) || !alert.burst || !burstBehind(alert.burst)) return;
+    const now = this.now;
+    const until = deadline ?? now.getTime() + DEFAULT_BUDGET_MS;
+    if (
+      this.budget(until) > 0 &&
+      burstRedrawDue(alert.burst, now).getTime() <= now.getTime() &&
+      (await this.deps.store.claimBurstRedraw(alertId, new Date(now.getTime() + BURST_REDRAW_MS), now))
+    ) {
+      await this.redraw(alert, until, false);
+      return;
+    }
+    await this.keepCounterDue(alertId);
+  }
+
+  /** A storm card whose counter is behind gets a response timer for its next allowed redraw. */
+  private async keepCounterDue(alertId: string): Promise<void> {
+    const latest = await this.deps.store.getAlert(alertId);
+    if (!isPosted(latest) || !latest.burst || !burstBehind(latest.burst)) return;
+    await this.deps.store.scheduleResponseTimer(alertId, burstRedrawDue(latest.burst, this.now));
   }
 
   private async thread(alert: Posted, text: string, deadline: number): Promise<void> {
@@ -528,20 +581,29 @@ export class Responders {
     const alert = await this.deps.store.getAlert(alertId);
     if (!isPosted(alert)) return;
     const facts = alertFacts(alert);
-    const work = dueWork(
+    const due = dueWork(
       alert.response,
       facts,
       this.deps.settings.policy,
       this.now,
       new Date(alert.updatedAt),
+      alert.burst,
     );
+    // A redraw draws the counter too.
+    const work = due.some((w) => w.kind === 'redraw') ? due.filter((w) => w.kind !== 'redraw-counter') : due;
     for (const w of work) await this.doWork(alertId, w, deadline);
     // Whatever happened, the timer is set again from what the alert now says (a run with nothing left to do
     // must not come back every minute).
     const latest = await this.deps.store.getAlert(alertId);
     if (!isPosted(latest)) return;
     const now = this.now;
-    const timer = nextTimer(latest.response, facts, this.deps.settings.policy, new Date(latest.updatedAt));
+    const timer = nextTimer(
+      latest.response,
+      facts,
+      this.deps.settings.policy,
+      new Date(latest.updatedAt),
+      latest.burst,
+    );
     if (timer === null || timer.getTime() <= now.getTime() - 1000 || work.length === 0) {
       const next = {
         ...latest.response,
@@ -553,6 +615,7 @@ export class Responders {
           ? new Date(now.getTime() + this.deps.settings.policy.retryMs)
           : timer;
       await this.deps.store.writeResponse(alertId, latest.response.version, next, retry, now);
+      if (latest.burst) await this.keepCounterDue(alertId);
     }
   }
 
@@ -564,6 +627,8 @@ export class Responders {
         return this.ask(alertId, deadline);
       case 'redraw':
         return this.runJob({ kind: 'redraw', alertId }, deadline);
+      case 'redraw-counter':
+        return this.counterChanged(alertId, deadline);
       case 'escalate': {
         const applied = await this.apply(alertId, { kind: 'escalate', reason: w.reason }, this.bot);
         if (applied.kind === 'changed') {

@@ -2,15 +2,16 @@
 // says who acknowledged, escalated, was asked and answered (with Slack's live "12 minutes ago"), and only the
 // buttons that make sense for the state are shown. Also the "was this you?" DM, the "No" modal and the
 // audit lines of the card's thread. Record values stay plain_text or escaped; mentions are ids we checked.
-import type { AlertResponse, AuditEvent } from '../../ports';
+import type { AlertResponse, AuditEvent, BurstState } from '../../ports';
 import { type AlertFacts, mention, STATE_LABEL, slackWhen } from '../response';
-import type { ClassifiedSignIn } from '../sign-in';
+import type { ClassifiedSignIn, Severity } from '../sign-in';
 import type { Block, Button, SlackMessage, SlackModal, TextObject } from './blocks';
 import { LIMITS, mrkdwn, plain } from './blocks';
 import { accountText, field, timeField } from './card-parts';
 import { clip } from './clip';
 import { clipEscaped, clipPlain, safe } from './mrkdwn';
 import { sanitizeRecord } from './record-text';
+import { withBurst } from './sign-in-card';
 import { describeUserAgent } from './user-agent';
 
 export const ACTION_IDS = {
@@ -95,16 +96,31 @@ const STATE_MARK: Record<AlertResponse['state'], string> = {
   resolved: '☑️ ',
 };
 
+/** A storm's card (bot/core/burst.ts): the alert's severity and the group's counters. */
+export interface Storm {
+  readonly severity: Severity;
+  readonly burst: BurstState;
+}
+
+/** The storm of an alert that counts one, for composeCard. */
+export const stormOf = (alert: {
+  readonly severity: Severity;
+  readonly burst?: BurstState;
+}): Storm | undefined => (alert.burst ? { severity: alert.severity, burst: alert.burst } : undefined);
+
 /**
- * The card as it stands: the base card (as rendered when the alert was made) with the state in its header,
- * the status section and the buttons for the state. Without a response yet, it is the card as first posted.
+ * The card as it stands: the base card (as rendered when the alert was made, with its storm's counters) with
+ * the state in its header, the status section and the buttons for the state; the buttons act on the alert,
+ * which for a storm is the whole group. Without a response yet, it is the card as first posted.
  */
 export const composeCard = (
-  base: SlackMessage,
+  original: SlackMessage,
   alertId: string,
   facts: AlertFacts,
   response: AlertResponse,
+  storm?: Storm,
 ): SlackMessage => {
+  const base = storm ? withBurst(original, storm.severity, storm.burst) : original;
   const blocks: Block[] = base.blocks
     .filter((b) => b.block_id !== RESPONSE_BLOCK && b.block_id !== ACTIONS_BLOCK)
     .map((b) =>

@@ -2,10 +2,18 @@
 // a summary line, the facts, and the raw record's user agent, event and CloudTrail link. Record values are
 // shown in plain_text (never formatted, never linked), neutralised and clipped; mrkdwn carries only our date
 // token and CloudTrail link.
+import {
+  type BurstCounters,
+  bruteForceWords,
+  burstCountWords,
+  burstSeverity,
+  burstWords,
+  isBruteForce,
+} from '../burst';
 import { countryText } from '../country-places';
 import { networkText, type Place } from '../geo';
 import { STATE_LABEL } from '../response';
-import type { ClassifiedSignIn } from '../sign-in';
+import type { ClassifiedSignIn, Severity } from '../sign-in';
 import type { Block, SlackMessage, TextObject } from './blocks';
 import { LIMITS, mrkdwn, plain } from './blocks';
 import { accountText, atTime, field, timeField } from './card-parts';
@@ -181,4 +189,37 @@ export const renderSignInCard = (signIn: ClassifiedSignIn, ctx: CardContext): Sl
     ...(c.silenced ? [silencedBlock(c.silenced)] : []),
   ];
   return { text: fallback(s, c), blocks };
+};
+
+const BURST_BLOCK = 'signins_burst';
+
+/**
+ * A storm's card: the group's first sign-in's card under a header and a line that count the whole group
+ * ("🔁 1,234 failed sign-ins as alice from 203.0.113.7 · first 09:00:03 · last 09:04:58 UTC · 1 user, 1 IP"),
+ * raised to high and saying so for a brute force. A group of one is the card as it was.
+ */
+export const withBurst = (base: SlackMessage, severity: Severity, burst: BurstCounters): SlackMessage => {
+  if (burst.count <= 1) return base;
+  const shown = burstSeverity(severity, burst);
+  const user = burst.users[0];
+  const header = clip(
+    `${SEVERITY_EMOJI[shown]} 🔁 ${burstCountWords(burst)}${user ? ` as ${clipPlain(user, HEADLINE_VALUE)}` : ''}`,
+    HEADLINE_MAX,
+  );
+  const line = `🔁 ${burstWords(burst, (v) => clipPlain(v, 200))}`;
+  const raised = isBruteForce(burst) ? `\n⬆️ ${SEVERITY_LABEL[shown]}: ${bruteForceWords(burst)}` : '';
+  const rollup: Block = {
+    type: 'section',
+    block_id: BURST_BLOCK,
+    text: plain(clip(`${line}${raised}\nThe card of the first of them follows.`, LIMITS.sectionText)),
+  };
+  const blocks = base.blocks
+    .filter((b) => b.block_id !== BURST_BLOCK)
+    .flatMap((b): Block[] => (b.type === 'header' ? [{ ...b, text: plain(header) }, rollup] : [b]));
+  const text = clipEscaped(
+    // Our words around record values that `safe` escaped: nothing else in them is mrkdwn.
+    `${shown.toUpperCase()}: ${burstWords(burst, (v) => safe(v, 200))}${isBruteForce(burst) ? ` (${bruteForceWords(burst)})` : ''}`,
+    LIMITS.fallbackText,
+  );
+  return { text, blocks };
 };
