@@ -70,6 +70,22 @@ const mutatedAlarmMessage = (input: Json, ms: readonly Mutation[]): Json => {
   return { ...(input as JsonObject), Records: [{ ...first, Sns: { ...sns, Message: stringify(message) } }] };
 };
 
+const base64Damage = fc.record({
+  at: fc.integer({ min: 0, max: 1000 }),
+  keep: fc.boolean(),
+  insert: fc.constantFrom('', '=', '==', '!', '-_', '\u00e9', ' ', '\n', 'H4sI'),
+});
+
+/** awslogs.data cut short, or with characters base64 does not have spliced in, or both. */
+const damageBase64 = (
+  envelope: JsonObject,
+  d: { readonly at: number; readonly keep: boolean; readonly insert: string },
+): JsonObject => {
+  const data = String((envelope.awslogs as JsonObject).data);
+  const at = Math.floor((data.length * d.at) / 1000);
+  return { awslogs: { data: data.slice(0, at) + d.insert + (d.keep ? data.slice(at) : '') } };
+};
+
 const built = (format: Format): fc.Arbitrary<Built> => {
   switch (format) {
     case 'record':
@@ -85,10 +101,16 @@ const built = (format: Format): fc.Arbitrary<Built> => {
     case 'subscription':
     case 'subscription-decoded':
       return fc
-        .tuple(fc.array(fc.tuple(mutatedRecord, maybeBroken), { minLength: 1, maxLength: 4 }), mutations(2))
-        .map(([rs, ms]) => {
+        .tuple(
+          fc.array(fc.tuple(mutatedRecord, maybeBroken), { minLength: 1, maxLength: 4 }),
+          mutations(2),
+          fc.option(base64Damage, { freq: 3 }),
+        )
+        .map(([rs, ms, damage]) => {
           const payload = applyMutations(logsPayload(rs.map(([r, broken]) => messageOf(r, broken))), ms);
-          return { value: format === 'subscription' ? awslogs(payload) : payload };
+          if (format === 'subscription-decoded') return { value: payload };
+          const envelope = awslogs(payload);
+          return { value: damage ? damageBase64(envelope, damage) : envelope };
         });
     case 'subscription-fixture':
       return fc
