@@ -117,6 +117,7 @@ it(`draws safe cards within Block Kit limits for ${RUNS} decoded hostile batches
             silenced: { id: context, until: '2026-11-21T09:21:00Z' },
           });
           cards.push(base);
+          if (/&lt;[!@]|‹[!@]/.test(JSON.stringify(base.blocks))) drawn.escaped += 1;
           drawn.signin += 1;
           // One alert's life per batch: the states are the base card plus our own words, so one is enough.
           if (i > 0) continue;
@@ -142,11 +143,12 @@ it(`draws safe cards within Block Kit limits for ${RUNS} decoded hostile batches
             drawn.trail += 1;
           }
         }
-        for (const card of cards) {
-          expect(cardProblems(card)).toEqual([]);
-          if (/&lt;[!@]|‹[!@]/.test(JSON.stringify(card))) drawn.escaped += 1;
-        }
-        for (const line of lines) expect(mrkdwnProblems(line)).toEqual([]);
+        // One expectation per batch: each card and line is named by its index when it fails.
+        const problems = [
+          ...cards.flatMap((card, i) => cardProblems(card).map((p) => `card ${i}: ${p}`)),
+          ...lines.flatMap((line, i) => mrkdwnProblems(line).map((p) => `thread line ${i}: ${p}`)),
+        ];
+        expect(problems).toEqual([]);
         drawn.line += lines.length;
       },
     ),
@@ -156,5 +158,5 @@ it(`draws safe cards within Block Kit limits for ${RUNS} decoded hostile batches
   expect(drawn.signin).toBeGreaterThan(RUNS);
   expect(drawn.state).toBeGreaterThan(drawn.dm * 3);
   expect(Math.min(drawn.alarm, drawn.health, drawn.trail, drawn.dm, drawn.line)).toBeGreaterThan(RUNS / 10);
-  expect(drawn.escaped).toBeGreaterThan(RUNS);
+  expect(drawn.escaped).toBeGreaterThan(RUNS / 2);
 });
