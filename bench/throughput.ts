@@ -1,7 +1,8 @@
 // P2: the events worker's in-process pipeline (decode → parse → classify → where from → dedupe within the batch →
 // render), store I/O excluded, over realistic subscription batches, against the floor measured in the same run:
 // base64 + gunzip + JSON.parse of the same batches (the envelope and every record in it: no pipeline can do
-// less). Also the store's cost: DynamoDB requests per 1,000 sign-ins through recordSignIns on dynalite.
+// less). Also the store's cost: DynamoDB requests per 1,000 sign-ins through recordSignIns on dynalite (the first
+// 5,000 of the same sign-ins, in the same batches: each batch costs about the same, and dynalite is slow).
 //   npx tsx bench/throughput.ts
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -21,6 +22,8 @@ export interface ThroughputOptions {
   readonly records?: number;
   readonly perBatch?: number;
   readonly rounds?: number;
+  /** How many of the same sign-ins go through the store (its cost per batch does not grow with the total). */
+  readonly storeRecords?: number;
 }
 
 export interface ThroughputResult {
@@ -31,8 +34,12 @@ export interface ThroughputResult {
   readonly floorMs: number;
   readonly pipelineMs: number;
   readonly recordsPerSecond: number;
+  /** Medians of three passes step by step: decode (and parse), classify, place (geo), render. */
+  readonly stepsMs: Readonly<Record<'decode' | 'classify' | 'place' | 'render', number>>;
   readonly cards: number;
   readonly storeRequestsPer1000: number;
+  /** Sign-ins written to count the store's requests (the first of the same records, in the same batches). */
+  readonly storeRecords: number;
   readonly storeRequestsByCommand: Record<string, number>;
   readonly storeMs: number;
 }
@@ -110,6 +117,30 @@ const floor = (batch: SubscriptionEvent): number => {
   return fields;
 };
 
+/** Where the pipeline's time goes, step by step, batch by batch (each step's output feeds the next). */
+const stepTimes = (batches: readonly SubscriptionEvent[], geo: GeoData) => {
+  const total = { decode: 0, classify: 0, place: 0, render: 0 };
+  let cards = 0;
+  for (const batch of batches) {
+    let t = performance.now();
+    const items = decodeValue(batch);
+    total.decode += performance.now() - t;
+    t = performance.now();
+    const classified = items.flatMap((item) =>
+      item.kind === 'signin' ? [{ ...item.signIn, severity: classifySignIn(item.signIn) }] : [],
+    );
+    total.classify += performance.now() - t;
+    t = performance.now();
+    const placed = classified.map((s): ClassifiedSignIn => ({ ...s, place: placeOf(s.sourceIp, geo) }));
+    total.place += performance.now() - t;
+    t = performance.now();
+    cards += placed.map((s) => renderSignInCard(s, { accountName: null })).length;
+    total.render += performance.now() - t;
+  }
+  if (cards === 0) throw new Error('no card rendered');
+  return total;
+};
+
 const storeCost = async (signIns: readonly ClassifiedSignIn[], perBatch: number) => {
   const dynamo = await startEmbeddedDynamo({ tableName: 'throughput' });
   try {
@@ -162,17 +193,27 @@ export const runThroughputBench = async (options: ThroughputOptions = {}): Promi
   const times = await alternate(rounds, { pipeline: runPipeline, floor: runFloor });
   if (cards !== records) throw new Error(`the pipeline made ${cards} cards from ${records} records`);
   const pipelineMs = median(times.pipeline);
+  const steps = [stepTimes(batches, geo), stepTimes(batches, geo), stepTimes(batches, geo)];
+  const stepsMs = Object.fromEntries(
+    (['decode', 'classify', 'place', 'render'] as const).map((k) => [
+      k,
+      round(median(steps.map((s) => s[k])), 1),
+    ]),
+  ) as Record<keyof (typeof steps)[number], number>;
   const floorMs = median(times.floor);
-  const store = await storeCost(signIns, perBatch);
+  const storeRecords = Math.min(options.storeRecords ?? 5_000, signIns.length);
+  const store = await storeCost(signIns.slice(0, storeRecords), perBatch);
   return {
     ratio: round(floorMs / pipelineMs),
     records,
     batches: batches.length,
     floorMs: round(floorMs, 1),
     pipelineMs: round(pipelineMs, 1),
+    stepsMs,
     recordsPerSecond: Math.round((records / pipelineMs) * 1000),
     cards,
-    storeRequestsPer1000: round((store.requests / records) * 1000, 1),
+    storeRequestsPer1000: round((store.requests / storeRecords) * 1000, 1),
+    storeRecords,
     storeRequestsByCommand: store.byCommand,
     storeMs: Math.round(store.ms),
   };
