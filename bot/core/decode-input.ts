@@ -2,10 +2,19 @@
 // notifications: CloudWatch Logs subscription events (base64 + gzip), CloudTrail log files
 // ({"Records":[…]}, .json or .json.gz), JSON lines or concatenated JSON (`jq '.Records[]'`), a single
 // record, LookupEvents output, SNS events carrying alarm notifications, bare alarm messages and
-// EventBridge "AWS Console Sign In" events. One bad piece never hides the rest.
+// EventBridge "AWS Console Sign In" events. One bad piece never hides the rest. Files and stdin can be decoded
+// as they arrive (StreamDecoder), in memory bounded by one record, not by the input.
 import { looksLikeAlarmMessage, normalizeAlarm } from './alarm-notification';
 import { looksLikeCloudTrailRecord } from './cloudtrail-record';
-import { parseJson, printable, readJsonStream, type StreamEntry } from './json-values';
+import {
+  type ContainerKind,
+  type JsonParse,
+  JsonStreamReader,
+  parseJson,
+  printable,
+  type StreamEntry,
+  type StreamEvent,
+} from './json-values';
 import { isSignInRecord, normalizeSignIn } from './normalize-sign-in';
 import {
   bytesToText,
@@ -13,7 +22,9 @@ import {
   InputTooLargeError,
   inflate,
   isGzip,
+  SNIFF_LENGTH,
   SUBSCRIPTION_INFLATE_LIMIT,
+  textProblem,
 } from './raw-input';
 import type { AlarmNotification, SignIn } from './sign-in';
 import { isTrailChangeRecord, normalizeTrailChange, type TrailChange } from './trail-change';
@@ -88,21 +99,142 @@ const streamPosition = (entry: StreamEntry, sameLine: boolean): string =>
  * column when known) and the values around it are kept.
  */
 export const decodeText = (text: string, options: DecodeOptions = {}): DecodedItem[] => {
-  const ctx: Context = { maxSubscriptionBytes: options.maxSubscriptionBytes ?? SUBSCRIPTION_INFLATE_LIMIT };
-  const trimmed = text.replace(/^\uFEFF/, '');
-  if (trimmed.trim() === '') return [rejected('', 'empty input')];
-  const entries = readJsonStream(trimmed);
-  const single = entries.length === 1;
-  let lastLine = 0;
-  return entries.flatMap((entry) => {
-    const sameLine = entry.line === lastLine;
-    lastLine = entry.line;
-    const position = single && entry.ok ? '' : streamPosition(entry, sameLine);
-    return entry.ok
-      ? valueItems(entry.value, ctx, position, 0)
-      : [rejected(position, `invalid JSON: ${entry.reason}`)];
-  });
+  const placed = new PlacedItems(contextOf(options));
+  return [...placed.take(new JsonStreamReader().end(text.replace(/^\uFEFF/, ''))), ...placed.end()];
 };
+
+/**
+ * Decodes bytes that arrive in pieces (a file or stdin read as a stream) as decodeBytes decodes them whole,
+ * holding one record at a time. Gzip is the caller's to inflate. Binary or UTF-16 input is one rejection,
+ * given by `end()`; `refused` says so as soon as the first bytes show it, so the rest need not be read.
+ */
+export class StreamDecoder {
+  /** The first bytes, until there are enough to tell text from binary; null from then on. */
+  private head: Uint8Array[] | null = [];
+  private headLength = 0;
+  private problem: string | undefined;
+  private started = false;
+  private readonly utf8 = new TextDecoder();
+  private readonly reader = new JsonStreamReader();
+  private readonly placed: PlacedItems;
+
+  constructor(options: DecodeOptions = {}) {
+    this.placed = new PlacedItems(contextOf(options));
+  }
+
+  get refused(): boolean {
+    return this.problem !== undefined;
+  }
+
+  write(bytes: Uint8Array): DecodedItem[] {
+    if (this.problem !== undefined) return [];
+    if (this.head) {
+      this.head.push(bytes);
+      this.headLength += bytes.length;
+      if (this.headLength < SNIFF_LENGTH) return [];
+      return this.placed.take(this.reader.push(this.textOfHead()));
+    }
+    return this.placed.take(this.reader.push(this.textOf(bytes)));
+  }
+
+  end(): DecodedItem[] {
+    const text = this.head ? this.textOfHead() : '';
+    if (this.problem !== undefined) return [rejected('', this.problem)];
+    return [...this.placed.take(this.reader.end(text + this.utf8.decode())), ...this.placed.end()];
+  }
+
+  private textOfHead(): string {
+    const head = Buffer.concat(this.head ?? []);
+    this.head = null;
+    this.problem = textProblem(head);
+    return this.problem === undefined ? this.textOf(head) : '';
+  }
+
+  private textOf(bytes: Uint8Array): string {
+    const text = this.utf8.decode(bytes, { stream: true });
+    if (this.started) return text;
+    this.started = text !== '';
+    return text.replace(/^\uFEFF/, '');
+  }
+}
+
+const contextOf = (options: DecodeOptions): Context => ({
+  maxSubscriptionBytes: options.maxSubscriptionBytes ?? SUBSCRIPTION_INFLATE_LIMIT,
+});
+
+/**
+ * The reader's values and elements as items, each placed: by line (and column when another value started on
+ * that line) in a stream, nowhere for a lone good document, by index inside a log file.
+ */
+class PlacedItems {
+  private first: { entry: StreamEntry } | null = null;
+  private seen = 0;
+  private lastLine = 0;
+  private container: { kind: ContainerKind; base: string } | null = null;
+
+  constructor(private readonly ctx: Context) {}
+
+  take(events: readonly StreamEvent[]): DecodedItem[] {
+    const out: DecodedItem[] = [];
+    for (const event of events) {
+      if (event.type === 'element') out.push(...this.element(event.index, event.parsed));
+      else if (event.type === 'cut')
+        out.push(rejected(this.placeIn(event.index), `invalid JSON: ${event.reason}`));
+      else {
+        // A second value: the first is not alone, so it is placed by its line.
+        out.push(...this.release(false));
+        this.seen += 1;
+        const { line } = event.type === 'open' ? event : event.entry;
+        const sameLine = line === this.lastLine;
+        this.lastLine = line;
+        this.container = null;
+        if (event.type === 'open') {
+          const base = event.first ? '' : sameLine ? `line ${line} column ${event.column}` : `line ${line}`;
+          this.container = { kind: event.container, base };
+        } else if (this.seen === 1) this.first = { entry: event.entry };
+        else out.push(...this.entryItems(event.entry, streamPosition(event.entry, sameLine)));
+      }
+    }
+    return out;
+  }
+
+  end(): DecodedItem[] {
+    if (this.seen === 0) return [rejected('', 'empty input')];
+    return this.release(this.seen === 1);
+  }
+
+  private release(alone: boolean): DecodedItem[] {
+    const held = this.first?.entry;
+    this.first = null;
+    if (!held) return [];
+    return this.entryItems(held, alone && held.ok ? '' : streamPosition(held, false));
+  }
+
+  private entryItems(entry: StreamEntry, position: string): DecodedItem[] {
+    return entry.ok
+      ? valueItems(entry.value, this.ctx, position, 0)
+      : [rejected(position, `invalid JSON: ${entry.reason}`)];
+  }
+
+  private placeIn(index: number | null): string {
+    const { kind, base } = this.container ?? { kind: 'array', base: '' };
+    if (index === null) return at(base, kind);
+    return kind === 'array' ? `${base}[${index}]` : at(base, `${kind}[${index}]`);
+  }
+
+  private element(index: number, parsed: JsonParse): DecodedItem[] {
+    const where = this.placeIn(index);
+    if (!parsed.ok) return [rejected(where, `invalid JSON: ${parsed.reason}`)];
+    switch (this.container?.kind) {
+      case 'Records':
+        return fromRecordsElement(parsed.value, where);
+      case 'Events':
+        return fromLookupEvent(parsed.value, where);
+      default:
+        return valueItems(parsed.value, this.ctx, where, 1);
+    }
+  }
+}
 
 /**
  * How a batch reached the bot: a CloudWatch Logs subscription, an EventBridge rule (the fast path), SNS, or a
@@ -125,12 +257,7 @@ export const deliveryPathOf = (event: unknown): DeliveryPath | undefined => {
 
 /** Decodes an already-parsed JSON value (a Lambda event, a file's content). */
 export const decodeValue = (value: unknown, options: DecodeOptions = {}): DecodedItem[] =>
-  valueItems(
-    value,
-    { maxSubscriptionBytes: options.maxSubscriptionBytes ?? SUBSCRIPTION_INFLATE_LIMIT },
-    '',
-    0,
-  );
+  valueItems(value, contextOf(options), '', 0);
 
 const fromRecord = (value: unknown, position: string): DecodedItem => {
   if (!looksLikeCloudTrailRecord(value)) {
@@ -211,13 +338,16 @@ const fromAwsLogs = (awslogs: unknown, ctx: Context, position: string): DecodedI
   );
 };
 
-const fromLookupEvents = (events: readonly unknown[], position: string): DecodedItem[] =>
-  events.flatMap((event, i) => {
-    const where = at(position, `Events[${i}]`);
-    const text = isObject(event) ? event.CloudTrailEvent : undefined;
-    if (typeof text !== 'string') return [rejected(where, 'event without CloudTrailEvent')];
-    return parseOrReject(text, where, 'CloudTrailEvent is not JSON', (record) => [fromRecord(record, where)]);
-  });
+const fromLookupEvent = (event: unknown, where: string): DecodedItem[] => {
+  const text = isObject(event) ? event.CloudTrailEvent : undefined;
+  if (typeof text !== 'string') return [rejected(where, 'event without CloudTrailEvent')];
+  return parseOrReject(text, where, 'CloudTrailEvent is not JSON', (record) => [fromRecord(record, where)]);
+};
+
+const fromRecordsElement = (record: unknown, where: string): DecodedItem[] =>
+  isObject(record) && (record.EventSource === 'aws:sns' || isObject(record.Sns))
+    ? fromSnsRecord(record, where)
+    : [fromRecord(record, where)];
 
 const MAX_ARRAY_NESTING = 4;
 
@@ -229,16 +359,10 @@ const valueItems = (value: unknown, ctx: Context, position: string, depth: numbe
   if (!isObject(value)) return [rejected(position, 'expected a JSON object')];
   if ('awslogs' in value) return fromAwsLogs(value.awslogs, ctx, position);
   if ('logEvents' in value && 'messageType' in value) return fromLogsMessage(value, position);
-  if (Array.isArray(value.Records)) {
-    return value.Records.flatMap((record, i) => {
-      const where = at(position, `Records[${i}]`);
-      if (isObject(record) && (record.EventSource === 'aws:sns' || isObject(record.Sns))) {
-        return fromSnsRecord(record, where);
-      }
-      return [fromRecord(record, where)];
-    });
-  }
-  if (Array.isArray(value.Events)) return fromLookupEvents(value.Events, position);
+  if (Array.isArray(value.Records))
+    return value.Records.flatMap((record, i) => fromRecordsElement(record, at(position, `Records[${i}]`)));
+  if (Array.isArray(value.Events))
+    return value.Events.flatMap((event, i) => fromLookupEvent(event, at(position, `Events[${i}]`)));
   if (looksLikeAlarmMessage(value)) return [fromAlarm(value, position)];
   if (typeof value['detail-type'] === 'string' && isObject(value.detail))
     return [fromRecord(value.detail, position)];

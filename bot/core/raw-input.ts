@@ -74,17 +74,30 @@ const cannotStartText = (b: number): boolean =>
 
 export type TextOrProblem = { readonly text: string } | { readonly problem: string };
 
+/** How many leading bytes `textProblem` needs to see to answer as it would for the whole input. */
+export const SNIFF_LENGTH = SNIFF_BYTES + 3;
+
+const bodyOf = (bytes: Uint8Array): Uint8Array =>
+  startsWith(bytes, [0xef, 0xbb, 0xbf]) ? bytes.subarray(3) : bytes;
+
+/**
+ * Why the input is not UTF-8 JSON text, judged from its first SNIFF_LENGTH bytes (or all of it when shorter);
+ * undefined when it may be.
+ */
+export const textProblem = (bytes: Uint8Array): string | undefined => {
+  if (startsWith(bytes, [0xff, 0xfe, 0, 0]) || startsWith(bytes, [0, 0, 0xfe, 0xff])) return UTF32_MESSAGE;
+  if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) return UTF16_MESSAGE;
+  const head = bodyOf(bytes).subarray(0, SNIFF_BYTES);
+  if (head.includes(0)) return looksLikeUtf16(head) ? UTF16_MESSAGE : BINARY_MESSAGE;
+  const first = head.find((b) => b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);
+  return first !== undefined && cannotStartText(first) ? BINARY_MESSAGE : undefined;
+};
+
 /** Bytes as UTF-8 text (a UTF-8 BOM is dropped), or the one-line reason they are not. */
 export const bytesToText = (bytes: Uint8Array): TextOrProblem => {
-  if (startsWith(bytes, [0xff, 0xfe, 0, 0]) || startsWith(bytes, [0, 0, 0xfe, 0xff])) {
-    return { problem: UTF32_MESSAGE };
-  }
-  if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) return { problem: UTF16_MESSAGE };
-  const body = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? bytes.subarray(3) : bytes;
-  const head = body.subarray(0, SNIFF_BYTES);
-  if (head.includes(0)) return { problem: looksLikeUtf16(head) ? UTF16_MESSAGE : BINARY_MESSAGE };
-  const first = head.find((b) => b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);
-  if (first !== undefined && cannotStartText(first)) return { problem: BINARY_MESSAGE };
+  const problem = textProblem(bytes);
+  if (problem) return { problem };
+  const body = bodyOf(bytes);
   // A view, not a copy: inputs can be hundreds of megabytes.
   return { text: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') };
 };
