@@ -56,10 +56,10 @@ export const runBurstBench = async (): Promise<BurstFigures> => {
       });
       await handler(subscriptionEvent(records), context);
     }
-    const { deps } = await lambdaRuntime();
+    const { config, deps } = await lambdaRuntime();
     for (let m = 1; m <= SWEEPS; m++) {
       const at = Date.now() + m * 60_000;
-      const later = { ...deps, clock: { now: () => new Date(at) } };
+      const later = { ...deps, settings: config.responders, clock: { now: () => new Date(at) } };
       await new Responders(later).sweep({ deadline: at + 20_000 });
       await sweepPendingAlerts(later, { deadline: at + 20_000 });
     }
