@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { optNumber, optString } from './lenient-schema';
+import { usableId } from './normalize-sign-in';
 import type { AlarmNotification } from './sign-in';
 import { toIsoTime } from './time';
 
@@ -54,7 +55,7 @@ export const normalizeAlarm = (message: unknown, sns: SnsContext = {}): AlarmNot
   const period = m.Trigger?.Period;
   const evaluations = m.Trigger?.EvaluationPeriods ?? 1;
   const notificationId =
-    sns.messageId ??
+    usableId(sns.messageId) ??
     `sha256-${createHash('sha256').update(JSON.stringify(message)).digest('hex').slice(0, 32)}`;
   return {
     kind: 'alarm',

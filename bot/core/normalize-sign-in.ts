@@ -20,6 +20,14 @@ const outcomeOf = (record: CloudTrailRecord): Outcome | null => {
 };
 
 // A record without eventID still needs a stable id for idempotency: hash its canonical JSON.
+/**
+ * An id a record carries, when it can serve as one: printable ASCII, at most 128 characters (CloudTrail's are
+ * 36-character UUIDs, SNS MessageIds the same). Anything else would overflow Slack's 2,000-character button
+ * values and DynamoDB's key size, or smuggle text into ids: the record then gets a derived id instead.
+ */
+export const usableId = (id: string | undefined): string | undefined =>
+  id !== undefined && /^[\x21-\x7e]{1,128}$/.test(id) ? id : undefined;
+
 export const stableId = (raw: unknown): string => {
   const canonical = (v: unknown): unknown =>
     Array.isArray(v)
@@ -57,8 +65,8 @@ export const normalizeSignIn = (raw: unknown): SignIn => {
   const outcome = outcomeOf(record);
   const extra = record.additionalEventData;
   return {
-    eventId: record.eventID ?? stableId(raw),
-    eventIdDerived: record.eventID === undefined,
+    eventId: usableId(record.eventID) ?? stableId(raw),
+    eventIdDerived: usableId(record.eventID) === undefined,
     eventName: record.eventName,
     time: toIsoTime(record.eventTime),
     outcome,

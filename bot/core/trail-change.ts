@@ -5,7 +5,7 @@ import { LOG_PIPELINE_TAMPER_EVENTS, TRAIL_TAMPER_EVENTS } from '../../shared/he
 import type { CloudTrailRecord } from './cloudtrail-record';
 import { cloudTrailRecordSchema, field } from './cloudtrail-record';
 import { type Identity, identityOf } from './identity';
-import { InvalidRecordError, stableId } from './normalize-sign-in';
+import { InvalidRecordError, stableId, usableId } from './normalize-sign-in';
 import { toIsoTime } from './time';
 
 export const CLOUDTRAIL_EVENT_SOURCE = 'cloudtrail.amazonaws.com';
@@ -95,8 +95,8 @@ export const normalizeTrailChange = (raw: unknown): TrailChange => {
     );
   }
   return {
-    eventId: record.eventID ?? stableId(raw),
-    eventIdDerived: record.eventID === undefined,
+    eventId: usableId(record.eventID) ?? stableId(raw),
+    eventIdDerived: usableId(record.eventID) === undefined,
     eventName: record.eventName as TrailChangeEvent,
     eventSource: record.eventSource as TrailChangeSource,
     time: toIsoTime(record.eventTime),

@@ -6,8 +6,9 @@ import { LIMITS, type SlackMessage, type TextObject } from '../../bot/core/rende
 import { cardToText } from '../../bot/core/render/card-text';
 import { cardTexts } from '../helpers/card-texts';
 
-/** Slack's limit the LIMITS table leaves out: https://api.slack.com/reference/block-kit/block-elements#button */
+/** Slack's limits the LIMITS table leaves out: https://api.slack.com/reference/block-kit/block-elements#button */
 const BUTTON_TEXT = 75;
+const BUTTON_VALUE = 2000;
 
 // Sequences the bot writes itself: date tokens, the CloudTrail link, and mentions of the people acting on
 // an alert (the fuzz uses ids starting U0ACT).
@@ -72,6 +73,7 @@ export const cardProblems = (card: SlackMessage): string[] => {
     if (b.type === 'actions')
       for (const button of b.elements) {
         check(button.text.text.length <= BUTTON_TEXT, 'button text too long');
+        check((button.value ?? '').length <= BUTTON_VALUE, 'button value too long');
         found.push(...textProblems(button.text));
       }
   }
