@@ -2,18 +2,24 @@
 import { parseArgs } from 'node:util';
 import { createJsonLogger } from '../adapters/json-logger';
 import type { RecordedCall } from '../adapters/slack-notifier';
+import { BURST_REDRAW_MS } from '../core/burst';
 import { blockKitBuilderUrl } from '../core/render/preview-link';
 import { type Config, loadConfig } from '../pipeline/config';
 import { addIngestResults, emptyIngestResult } from '../pipeline/ingest';
+import type { Responders } from '../pipeline/responders';
 import { UsageError } from './cli-error';
 import type { Command, Io } from './command';
 import { localGeoData } from './local-geo';
 import { ingestInput, localDeps } from './local-pipeline';
 import { openCliStore } from './local-store';
 import { presentCall, summaryLine } from './present';
-import { decodeInput, readInputs } from './read-inputs';
+import { terminalProgress } from './progress';
+import { streamInputs, totalSize } from './read-inputs';
 
 export { UsageError } from './cli-error';
+
+/** Records per pipeline run: the worker's batches are of this order (a subscription delivery, an SQS batch). */
+const BATCH = 500;
 
 export interface ReplayOptions {
   readonly dryRun: boolean;
@@ -38,6 +44,16 @@ const showCall = (options: ReplayOptions, io: Io): ((call: RecordedCall) => void
   };
 };
 
+/**
+ * Storm cards are redrawn at most once per BURST_REDRAW_MS and the sweeper draws the last count; a replay has
+ * no sweeper after it, so it waits for the last redraw to fall due and does it, so the card ends on the count.
+ */
+const settleStormCards = async (responders: Responders, groupedAt: number): Promise<void> => {
+  const wait = groupedAt + BURST_REDRAW_MS - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  await responders.sweep({ deadline: Date.now() + BURST_REDRAW_MS });
+};
+
 export const runReplay = async (options: ReplayOptions, config: Config, io: Io): Promise<number> => {
   // A preview is of cards not posted: checked first, so that it is the one line a Slack-configured run gets.
   if (options.preview && !options.dryRun) {
@@ -50,6 +66,8 @@ export const runReplay = async (options: ReplayOptions, config: Config, io: Io):
   if (!options.dryRun && !config.slackBotToken) {
     throw new UsageError('replay posts to Slack: set SLACK_BOT_TOKEN, or use --dry-run');
   }
+  const progress = terminalProgress(await totalSize(options.paths));
+  const shown = progress ? progress.wrap(io) : io;
   const local = await openCliStore(config, !options.dryRun);
   let total = emptyIngestResult();
   try {
@@ -57,19 +75,26 @@ export const runReplay = async (options: ReplayOptions, config: Config, io: Io):
       config,
       store: local.store,
       logger: createJsonLogger({ level: 'silent' }),
-      io,
-      onCall: showCall(options, io),
+      io: shown,
+      onCall: showCall(options, shown),
       slackToken: options.dryRun ? undefined : config.slackBotToken,
-      geo: localGeoData(config, io),
+      geo: localGeoData(config, shown),
     });
-    for (const input of await readInputs(options.paths)) {
-      const items =
-        'error' in input
-          ? [{ kind: 'rejected' as const, position: '', message: input.error }]
-          : decodeInput(input.bytes);
-      total = addIngestResults(total, await ingestInput(input.name, items, deps, io));
+    // One batch at a time through the pipeline: its store writes are batched, and memory holds one batch.
+    let groupedAt: number | null = null;
+    for await (const batch of streamInputs(options.paths, {
+      batchSize: BATCH,
+      onRead: (n) => progress?.read(n),
+    })) {
+      if (batch.items.length === 0) continue;
+      const result = await ingestInput(batch.name, batch.items, deps, shown);
+      if (result.grouped > 0) groupedAt = Date.now();
+      total = addIngestResults(total, result);
+      progress?.counted(batch.items.length);
     }
+    if (groupedAt !== null) await settleStormCards(deps.responders, groupedAt);
   } finally {
+    progress?.clear();
     await local.close();
   }
   io.err(summaryLine(total, options.dryRun));
@@ -82,7 +107,9 @@ export const replayCommand: Command = {
   summary: "run the worker's pipeline over files (posts to Slack, or --dry-run)",
   help: `usage: signins replay [--dry-run [--preview]] [--json] [FILE|-]…
 
-Runs the events worker's pipeline (store, dedupe, classify, render, post) over files, or standard input.
+Runs the events worker's pipeline (store, dedupe, classify, render, post) over files, or standard input,
+read as streams and fed to the pipeline 500 records at a time (a file from S3 comes through standard input:
+aws s3 cp s3://…/file.json.gz - | signins replay -). On a terminal, a long run shows its progress on stderr.
 Posting needs SLACK_BOT_TOKEN; the store is kept in SIGNINS_DATA_DIR (default .signins-data), so a second
 replay of the same records posts nothing again.
 
