@@ -26,11 +26,11 @@ export const cleanEnv = (): NodeJS.ProcessEnv => ({
 
 export const runCli = (
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; stdin?: string | Buffer; timeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; stdin?: string | Buffer; timeoutMs?: number; bin?: string } = {},
 ): Promise<CliRun> =>
   new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
       cwd: ROOT,
       env: { ...cleanEnv(), ...options.env },
     });
