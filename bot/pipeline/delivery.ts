@@ -126,8 +126,9 @@ class Delivery {
     return alert.burst ? withBurst(alert.message, alert.severity, alert.burst) : alert.message;
   }
 
-  private async posted(): Promise<void> {
-    await this.counterPosted();
+  /** `drawn`: this delivery drew the card (false for one found in Slack, drawn by an earlier attempt). */
+  private async posted(drawn: boolean): Promise<void> {
+    await this.counterPosted(drawn);
     const hooks = this.deps.responders;
     if (!hooks || !this.initial) return;
     try {
@@ -141,12 +142,13 @@ class Delivery {
   }
 
   /** A storm card in Slack: the count it shows is recorded, and one counted since is redrawn (throttled). */
-  private async counterPosted(): Promise<void> {
+  private async counterPosted(drawn: boolean): Promise<void> {
     const burst = this.alert.burst;
     if (!burst) return;
     try {
       const next = new Date(this.deps.clock.now().getTime() + BURST_REDRAW_MS);
-      await this.deps.store.markBurstDrawn(this.alert.alertId, burst.count, next);
+      // A card found in Slack shows what an earlier attempt drew, at least its own sign-in: redrawn if more.
+      await this.deps.store.markBurstDrawn(this.alert.alertId, drawn ? burst.count : 1, next);
       await this.deps.responders?.counterChanged?.(this.alert.alertId, this.deadline);
     } catch (err) {
       this.deps.logger.warn('storm counter not settled after the post; the next sign-in counted redraws it', {
@@ -164,11 +166,12 @@ class Delivery {
       if (found) {
         this.deps.logger.warn('alert found in Slack after an unknown outcome: not posted again', this.fields);
         await this.record(found);
-        await this.posted();
+        await this.posted(false);
         return 'found';
       }
     }
     let posted: PostedMessage;
+    let landedLate = false;
     try {
       posted = await this.deps.notifier.post(
         this.alert.channel,
@@ -181,11 +184,12 @@ class Delivery {
       const landed = error.failure.kind === 'unknown' ? await this.landedAnyway(error) : null;
       if (!landed) return this.failed(error);
       posted = landed;
+      landedLate = true;
     }
     await this.record(posted);
     this.deps.metrics.count(BOT_METRICS.alertsPosted);
     this.deps.logger.info('alert posted', { ...this.fields, channel: posted.channel, ts: posted.ts });
-    await this.posted();
+    await this.posted(!landedLate);
     return 'posted';
   }
 
