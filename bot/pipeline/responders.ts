@@ -305,6 +305,9 @@ export class Responders {
           alert.alertId,
           new Date(this.now.getTime() + error.failure.retryAfterMs),
         );
+      // A card Slack will never redraw (deleted, say) is not tried every minute for ever.
+      if (alert.burst && error.failure.kind === 'rejected' && error.failure.permanent)
+        await this.deps.store.markBurstDrawn(alert.alertId, alert.burst.count, null);
       if (alert.burst) await this.keepCounterDue(alert.alertId);
       return;
     }
