@@ -22,6 +22,10 @@ process.stdout.on('error', (err) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw err;
 });
+// The CLI benchmark's portable peak-memory reading (bench/cli.ts): the kernel's own count, at the very end.
+if (process.env.SIGNINS_REPORT_MAX_RSS === '1')
+  process.on('exit', () => process.stderr.write(`signins: max RSS ${process.resourceUsage().maxRSS} KB\n`));
+
 const ROOT = join(__dirname, '..');
 const DIST = join(ROOT, 'dist', 'cli');
 
