@@ -39,7 +39,7 @@ const writeInput = async (file: string): Promise<{ records: number; bytes: numbe
     const line = `${JSON.stringify(record)}\n`;
     bytes += Buffer.byteLength(line);
     records += 1;
-    if (!out.write(line)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve) => out.end(() => resolve()));
   return { records, bytes };
