@@ -5,7 +5,7 @@ import { BOT_METRICS, type BotMetricName } from '../../shared/metrics';
 import { HANDLER_SAFETY_MS } from '../../shared/timeouts';
 import { jobOf } from '../adapters/job-queues';
 import { type DecodedItem, type DeliveryPath, decodeValue, deliveryPathOf } from '../core/decode-input';
-import { type IngestOptions, ingest } from '../pipeline/ingest';
+import { ingest } from '../pipeline/ingest';
 import { lambdaRuntime } from '../pipeline/lambda-runtime';
 import { answerFromHistoryJob } from '../pipeline/slash-commands';
 
@@ -55,9 +55,7 @@ export const handler = async (event: unknown, context?: Pick<Context, 'getRemain
       for (const seconds of delaysSeconds(items, receivedAt))
         deps.metrics.gauge(delayMetric, seconds, 'Seconds');
     }
-    // `via` puts the path on the card; ingest reads it once IngestOptions declares it.
-    const options: IngestOptions & { readonly via?: DeliveryPath } = { deadline, storeDeadline, via };
-    const result = await ingest(items, deps, options);
+    const result = await ingest(items, deps, { deadline, storeDeadline, via });
     const summary = {
       ...result,
       rejected: result.rejected.length,

@@ -20,7 +20,7 @@ import {
   listed,
 } from '../core/burst';
 import { classifyAlarm, classifySignIn, classifyTrailChange } from '../core/classify';
-import type { DecodedItem } from '../core/decode-input';
+import type { DecodedItem, DeliveryPath } from '../core/decode-input';
 import { type GeoData, placeOf } from '../core/geo';
 import { renderAlarmCard } from '../core/render/alarm-card';
 import type { SlackMessage } from '../core/render/blocks';
@@ -53,6 +53,8 @@ export interface IngestOptions {
    * by then fail the invocation, so that Lambda retries them.
    */
   readonly storeDeadline?: number;
+  /** The path that brought the batch (the worker reads it from the event; the CLI says `file`): the card names it. */
+  readonly via?: DeliveryPath;
 }
 
 export interface IngestResult {
@@ -145,6 +147,8 @@ const signInSubject = (
   isNew: boolean,
   /** What raised its severity (first-seen country, impossible travel), in the card's words. */
   raisedBecause: readonly string[],
+  /** The path that brought it: a card is drawn by its first delivery only, so it names the first. */
+  via: DeliveryPath | undefined,
 ): Subject => ({
   alertId: `signin:${signIn.eventId}`,
   kind: 'signin',
@@ -160,6 +164,7 @@ const signInSubject = (
       accountName: accountName(deps.routing, signIn.accountId),
       baseline: baselineWords(baseline, deps.clock.now()),
       raisedBecause,
+      deliveredBy: via,
     }),
 });
 
@@ -278,7 +283,8 @@ const storeItems = async (
     const facts = baselines.get(signIn.eventId);
     const raised = raiseSeverity(signIn.severity, signIn, facts, travelOf(signIn, facts));
     const isNew = added?.has(signIn.eventId) ?? true;
-    return signInSubject({ ...signIn, severity: raised.severity }, position, deps, facts, isNew, raised.why);
+    const raisedSignIn = { ...signIn, severity: raised.severity };
+    return signInSubject(raisedSignIn, position, deps, facts, isNew, raised.why, options.via);
   });
   return [...signIns, ...others];
 };

@@ -99,6 +99,9 @@ describe('the same sign-in through both paths', () => {
     });
     expect(posts()).toHaveLength(1);
     expect(String(posts()[0]?.args.text)).toMatch(/^CRITICAL: Root user signed in without MFA/);
+    expect(JSON.stringify(posts()[0]?.args.blocks)).toContain(
+      'Event fp-eb-first · ConsoleLogin · first delivered by EventBridge',
+    );
   });
 
   it('gives one card when CloudWatch Logs wins the race', async () => {
@@ -106,6 +109,7 @@ describe('the same sign-in through both paths', () => {
     await expect(handler(subscriptionEvent([record]))).resolves.toMatchObject({ posted: 1 });
     await expect(handler(eventBridgeEvent(record))).resolves.toMatchObject({ posted: 0, duplicates: 1 });
     expect(posts()).toHaveLength(1);
+    expect(JSON.stringify(posts()[0]?.args.blocks)).toContain('first delivered by CloudWatch Logs');
   });
 });
 

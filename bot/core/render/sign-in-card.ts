@@ -11,6 +11,7 @@ import {
   isBruteForce,
 } from '../burst';
 import { countryText } from '../country-places';
+import type { DeliveryPath } from '../decode-input';
 import { networkText, type Place } from '../geo';
 import { STATE_LABEL } from '../response';
 import type { ClassifiedSignIn, Severity } from '../sign-in';
@@ -36,7 +37,16 @@ export interface CardContext {
   readonly raisedBecause?: readonly string[];
   /** The silence that holds this sign-in back: only the CLI's dry run shows a card that says so. */
   readonly silenced?: { readonly id: string; readonly until: string } | null;
+  /** The path that delivered the sign-in first (README "Faster: the EventBridge path"); absent: not said. */
+  readonly deliveredBy?: DeliveryPath;
 }
+
+const DELIVERED_BY: Record<DeliveryPath, string> = {
+  eventbridge: 'first delivered by EventBridge',
+  logs: 'first delivered by CloudWatch Logs',
+  sns: 'first delivered by SNS',
+  file: 'read from a file',
+};
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const EVENT_ID = /^[A-Za-z0-9-]{1,128}$/;
@@ -121,13 +131,16 @@ const fields = (s: ClassifiedSignIn, ctx: CardContext): TextObject[] => {
   return list.slice(0, LIMITS.fields);
 };
 
-const context = (s: ClassifiedSignIn): TextObject[] => {
+const context = (s: ClassifiedSignIn, ctx: CardContext): TextObject[] => {
   const url = cloudTrailUrl(s.region, s.eventId);
+  const via = ctx.deliveredBy ? ` · ${DELIVERED_BY[ctx.deliveredBy]}` : '';
   return [
     plain(
       clip(`User agent: ${s.userAgent ? clipPlain(s.userAgent, 1000) : 'not recorded'}`, LIMITS.contextText),
     ),
-    plain(clip(`Event ${clipPlain(s.eventId, 200)} · ${clipPlain(s.eventName, 100)}`, LIMITS.contextText)),
+    plain(
+      clip(`Event ${clipPlain(s.eventId, 200)} · ${clipPlain(s.eventName, 100)}${via}`, LIMITS.contextText),
+    ),
     ...(url ? [mrkdwn(link(url, 'View in CloudTrail'))] : []),
   ];
 };
@@ -185,7 +198,7 @@ export const renderSignInCard = (signIn: ClassifiedSignIn, ctx: CardContext): Sl
     ...(c.raisedBecause && c.raisedBecause.length > 0 ? [raisedBlock(s.severity, c.raisedBecause)] : []),
     ...(c.baseline ? [baselineBlock(c.baseline)] : []),
     { type: 'section', fields: fields(s, c) },
-    { type: 'context', elements: context(s) },
+    { type: 'context', elements: context(s, c) },
     ...(c.silenced ? [silencedBlock(c.silenced)] : []),
   ];
   return { text: fallback(s, c), blocks };
