@@ -1,7 +1,7 @@
 // The worker's pipeline as the CLI runs it (`replay`, `start`): the same ingest and delivery, with cards shown
 // on the terminal, escalations told on stderr instead of an SNS topic, and Slack when a token is given.
 import { type RecordedCall, ReportingNotifier, SlackNotifier } from '../adapters/slack-notifier';
-import type { DecodedItem } from '../core/decode-input';
+import type { DecodedItem, DeliveryPath } from '../core/decode-input';
 import type { GeoData } from '../core/geo';
 import type { Config } from '../pipeline/config';
 import { type IngestDeps, type IngestResult, ingest } from '../pipeline/ingest';
@@ -60,8 +60,10 @@ export const ingestInput = async (
   items: readonly DecodedItem[],
   deps: IngestDeps,
   io: Io,
+  /** How the records came (`replay` reads files); the card names it. */
+  via?: DeliveryPath,
 ): Promise<IngestResult> => {
-  const result = await ingest(items, deps);
+  const result = await ingest(items, deps, via ? { via } : {});
   for (const r of result.rejected) io.err(rejectionLine(name, r.position, r.message));
   for (const n of result.notStored) io.err(`signins: ${name}: ${n.id} not stored: ${n.error}`);
   for (const f of result.failed) {

@@ -87,7 +87,7 @@ export const runReplay = async (options: ReplayOptions, config: Config, io: Io):
       onRead: (n) => progress?.read(n),
     })) {
       if (batch.items.length === 0) continue;
-      const result = await ingestInput(batch.name, batch.items, deps, shown);
+      const result = await ingestInput(batch.name, batch.items, deps, shown, 'file');
       if (result.grouped > 0) groupedAt = Date.now();
       total = addIngestResults(total, result);
       progress?.counted(batch.items.length);
