@@ -1,8 +1,7 @@
-// Storms as one card: sign-ins of one principal (the hidden user name included) from one address with one
-// outcome, close together in event time, are one group; the group's first sign-in posts the card and the rest
-// only count on it. What must never hide inside a group (root, a raised severity, a person's first success
-// from an address) keeps its own card. Pure: the store applies these rules with atomic, conditional writes.
-import type { BaselineFacts } from './baseline-types';
+// Storms as one card: failed sign-ins of one principal (the hidden user name included) from one address, close
+// together in event time, are one group; the group's first sign-in posts the card and the rest only count on
+// it. What must never hide inside a group (root, any success) keeps its own card. Pure: the store applies these
+// rules with atomic, conditional writes.
 import type { ClassifiedSignIn } from './sign-in';
 import { SEVERITIES, type Severity } from './sign-in';
 
@@ -34,22 +33,22 @@ export interface BurstCounters {
 export const burstKey = (s: ClassifiedSignIn, channel: string): string =>
   JSON.stringify([channel, s.accountId, s.identityType, s.principal, s.sourceIp, s.outcome]);
 
-export type BurstExemption = 'root' | 'raised' | 'first-success' | 'no-time';
+export type BurstExemption = 'root' | 'success' | 'no-time';
 
 /**
- * Why a sign-in must keep its own card, or null when it may join a group: root sign-ins, a severity that the
- * baseline or travel check raised, and a success of a person not seen before from that address (the one
- * success inside a storm of failures is the news). Without an event time it cannot be placed in a window.
+ * Why a sign-in must keep its own card, or null when it may join a storm. Only failures form storms:
+ * - a success is always news of its own: the one success inside a storm of failures is the attack working,
+ *   and a success from an address the person shares with an attacker (an office NAT) must not be counted away
+ *   on the person's earlier card; "was this you?" asks about one sign-in, not a group;
+ * - a root sign-in always has its own card;
+ * - a failure whose severity the baseline raised (a new country, a new IP without MFA) still joins: its storm's
+ *   first card shows the raise and says why, and the attempts after it are that storm, not one card each
+ *   (failures never teach the baseline, so every attempt from the new place would be raised again);
+ * - without an event time a sign-in cannot be placed in a window.
  */
-export const burstExemption = (
-  s: ClassifiedSignIn,
-  facts: BaselineFacts | undefined,
-  raisedBecause: readonly string[],
-): BurstExemption | null => {
+export const burstExemption = (s: ClassifiedSignIn): BurstExemption | null => {
   if (s.identityType === 'Root') return 'root';
-  if (raisedBecause.length > 0) return 'raised';
-  if (s.outcome === 'success' && !(facts?.knownUser && facts.seen.ip?.first === false))
-    return 'first-success';
+  if (s.outcome !== 'failure') return 'success';
   if (eventMs(s.time) === null) return 'no-time';
   return null;
 };

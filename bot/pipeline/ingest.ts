@@ -158,7 +158,7 @@ const signInSubject = (
   position,
   signIn,
   isNew,
-  burst: burstExemption(signIn, baseline, raisedBecause),
+  burst: burstExemption(signIn),
   render: async () =>
     renderSignInCard(signIn, {
       accountName: accountName(deps.routing, signIn.accountId),
@@ -479,6 +479,8 @@ const createAlerts = async (
       if (joined.kind === 'opened' || joined.alertId === opener.subject.alertId) {
         due.push({ alertId: joined.alertId, severity: opener.subject.severity });
         result.grouped += run.members.length - 1;
+        // Its card was posted by an earlier delivery and now counts more: the counter must be redrawn too.
+        if (joined.kind !== 'opened' && run.members.length > 1) counted.add(joined.alertId);
       } else {
         counted.add(joined.alertId);
         result.grouped += run.members.length;

@@ -27,7 +27,7 @@ const known: BaselineFacts = {
   seen: { ip: { first: false, count: 12, since: at(-30 * 86_400_000), value: '203.0.113.7' } },
   recent: [],
 };
-const newIp: BaselineFacts = { ...known, seen: { ip: { first: true, count: 0, since: null, value: 'x' } } };
+const _newIp: BaselineFacts = { ...known, seen: { ip: { first: true, count: 0, since: null, value: 'x' } } };
 
 const counters = (over: Partial<BurstCounters> = {}): BurstCounters => ({
   count: 1234,
@@ -53,16 +53,14 @@ describe('which sign-ins form one storm', () => {
     );
   });
 
-  it('never counts a root sign-in, a raised one or a first success from an address on a storm card', () => {
-    expect(burstExemption(failure('r', 0, { identityType: 'Root' }), known, [])).toBe('root');
-    expect(burstExemption(failure('x', 0), known, ['first sign-in from this country'])).toBe('raised');
-    const success = failure('s', 0, { outcome: 'success' });
-    expect(burstExemption(success, newIp, [])).toBe('first-success');
-    expect(burstExemption(success, undefined, [])).toBe('first-success');
-    expect(burstExemption(success, { ...known, knownUser: false }, [])).toBe('first-success');
-    expect(burstExemption(success, known, [])).toBeNull();
-    expect(burstExemption(failure('t', 0, { time: null }), known, [])).toBe('no-time');
-    expect(burstExemption(failure('f', 0), undefined, [])).toBeNull();
+  it('counts only failures on a storm card: root and every success keep their own card, raised failures join', () => {
+    expect(burstExemption(failure('r', 0, { identityType: 'Root' }))).toBe('root');
+    // A success, even from a familiar address: an attacker behind the person's own NAT is not counted away.
+    expect(burstExemption(failure('s', 0, { outcome: 'success' }))).toBe('success');
+    expect(burstExemption(failure('n', 0, { outcome: null }))).toBe('success');
+    expect(burstExemption(failure('t', 0, { time: null }))).toBe('no-time');
+    // A failure joins, raised or not: the first from a new place opens the storm with the raise on its card.
+    expect(burstExemption(failure('f', 0))).toBeNull();
   });
 
   it('cuts a batch into runs where the gap to the previous sign-in is longer than the window', () => {
