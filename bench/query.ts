@@ -9,8 +9,8 @@ import { DEFAULT_ROUTING } from '../bot/core/routing';
 import { Queries } from '../bot/pipeline/queries';
 import type { Logger } from '../bot/ports';
 import { ensureGeoData } from '../shared/geo-data-build';
+import { BATCH, DAY_MS, generateDay, NOW, SIGN_INS } from '../test/helpers/sign-in-day';
 import { median, round } from './bench-helpers';
-import { BATCH, DAY_MS, generateDay, NOW, SIGN_INS } from './sign-in-day-helpers';
 
 export interface QueryResult {
   /** Store items read by the first answer. Target ≤ 500. */

@@ -1,6 +1,6 @@
-// A busy day of sign-ins for the query benchmark: the generator of test/integration/query-scale.test.ts (which
-// keeps its own copy inside the test), here so that `npm run bench` and the test build the same day.
-import type { ClassifiedSignIn, IdentityType } from '../bot/core/sign-in';
+// A busy day of sign-ins, the same every run: test/integration/query-scale.test.ts (30,000, for exact totals)
+// and `npm run bench`'s query figure (bench/query.ts, 100,000) build it here.
+import type { ClassifiedSignIn, IdentityType } from '../../bot/core/sign-in';
 
 export const NOW = new Date('2026-11-02T15:20:00.000Z');
 export const DAY_MS = 86_400_000;
@@ -36,7 +36,9 @@ export interface Expected {
 }
 
 /** A day of sign-ins, oldest first: a few busy people and many quiet ones, each from a few usual places. */
-export const generateDay = (): { signIns: ClassifiedSignIn[]; expected: Expected } => {
+export const generateDay = (
+  count: number = SIGN_INS,
+): { signIns: ClassifiedSignIn[]; expected: Expected } => {
   const rnd = random(8);
   const ipOf = (n: number) => `${10 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}.${(n * 7) % 250}`;
   const people = Array.from({ length: USERS }, (_, i) => ({
@@ -65,7 +67,7 @@ export const generateDay = (): { signIns: ClassifiedSignIn[]; expected: Expected
     people: new Map(),
     sources: new Map(),
   };
-  const signIns = Array.from({ length: SIGN_INS }, (_, i): ClassifiedSignIn => {
+  const signIns = Array.from({ length: count }, (_, i): ClassifiedSignIn => {
     const p = pick();
     const failed = rnd() < 0.1;
     const noMfa = !failed && (p.type === 'Root' ? rnd() < 0.3 : rnd() < 0.05);
@@ -82,7 +84,7 @@ export const generateDay = (): { signIns: ClassifiedSignIn[]; expected: Expected
       eventId: `scale-${i}`,
       eventIdDerived: false,
       eventName: 'ConsoleLogin',
-      time: new Date(start + Math.floor(((i + rnd()) / SIGN_INS) * DAY_MS)).toISOString(),
+      time: new Date(start + Math.floor(((i + rnd()) / count) * DAY_MS)).toISOString(),
       outcome: failed ? 'failure' : 'success',
       failureReason: failed ? 'Failed authentication' : null,
       errorCode: null,
