@@ -58,14 +58,26 @@ const eventMs = (iso: string | null): number | null => {
   return Number.isFinite(ms) ? ms : null;
 };
 
-/** Whether sign-ins from `first` to `last` belong to a group spanning `group` (each within the window of it). */
+/**
+ * The longest a storm's card counts for: a slow brute force (an attempt every few minutes) would otherwise stay
+ * on one card for days, edited far up the channel where nobody sees it change. After an hour it starts anew.
+ */
+export const MAX_BURST_SPAN_MS = 60 * 60_000;
+
+/**
+ * Whether sign-ins from `first` to `last` belong to a group spanning `group`: each within the window of it, and
+ * the group's whole span, with them, no longer than MAX_BURST_SPAN_MS.
+ */
 export const joinsBurst = (
   group: Pick<BurstCounters, 'first' | 'last'>,
   run: Pick<BurstCounters, 'first' | 'last'>,
   windowMs: number,
 ): boolean =>
   Date.parse(run.first) <= Date.parse(group.last) + windowMs &&
-  Date.parse(run.last) >= Date.parse(group.first) - windowMs;
+  Date.parse(run.last) >= Date.parse(group.first) - windowMs &&
+  Math.max(Date.parse(run.last), Date.parse(group.last)) -
+    Math.min(Date.parse(run.first), Date.parse(group.first)) <=
+    MAX_BURST_SPAN_MS;
 
 /** One group's share of a batch: its members in event-time order, none further than the window from the last. */
 export interface BurstRun<T> {
@@ -77,14 +89,19 @@ export interface BurstRun<T> {
 
 /**
  * A batch's groupable sign-ins cut into runs: by key, in event-time order, a new run wherever the gap to the
- * previous sign-in is longer than the window. Each run is one store update however many sign-ins it holds.
+ * previous sign-in is longer than the window or the run would span more than MAX_BURST_SPAN_MS. Each run is one
+ * store update however many sign-ins it holds.
  */
 export const burstRuns = <T extends { readonly signIn: ClassifiedSignIn; readonly key: string }>(
   items: readonly T[],
   windowMs: number,
 ): BurstRun<T>[] => {
   const byKey = new Map<string, T[]>();
-  for (const item of items) byKey.set(item.key, [...(byKey.get(item.key) ?? []), item]);
+  for (const item of items) {
+    const list = byKey.get(item.key);
+    if (list) list.push(item);
+    else byKey.set(item.key, [item]);
+  }
   const runs: BurstRun<T>[] = [];
   for (const [key, list] of byKey) {
     const sorted = [...list].sort((a, b) => (eventMs(a.signIn.time) ?? 0) - (eventMs(b.signIn.time) ?? 0));
@@ -97,8 +114,11 @@ export const burstRuns = <T extends { readonly signIn: ClassifiedSignIn; readonl
       current = [];
     };
     for (const item of sorted) {
+      const at = eventMs(item.signIn.time) ?? 0;
       const prev = current[current.length - 1];
-      if (prev && (eventMs(item.signIn.time) ?? 0) - (eventMs(prev.signIn.time) ?? 0) > windowMs) close();
+      const head = current[0];
+      if (prev && at - (eventMs(prev.signIn.time) ?? 0) > windowMs) close();
+      else if (head && at - (eventMs(head.signIn.time) ?? 0) > MAX_BURST_SPAN_MS) close();
       current.push(item);
     }
     close();

@@ -9,6 +9,7 @@ import {
   burstWords,
   joinsBurst,
   listed,
+  MAX_BURST_SPAN_MS,
 } from '../../bot/core/burst';
 import { HIDDEN_USER_LABEL } from '../../bot/core/identity';
 import { renderSignInCard, withBurst } from '../../bot/core/render/sign-in-card';
@@ -92,6 +93,21 @@ describe('which sign-ins form one storm', () => {
     expect(joinsBurst(group, { first: at(15 * MINUTE + 1), last: at(16 * MINUTE) }, 10 * MINUTE)).toBe(false);
     expect(joinsBurst(group, { first: at(-12 * MINUTE), last: at(-10 * MINUTE) }, 10 * MINUTE)).toBe(true);
     expect(joinsBurst(group, { first: at(-12 * MINUTE), last: at(-11 * MINUTE) }, 10 * MINUTE)).toBe(false);
+  });
+
+  it('starts a new card after an hour, however steadily a slow brute force keeps coming', () => {
+    const group = { first: at(0), last: at(55 * MINUTE) };
+    expect(joinsBurst(group, { first: at(59 * MINUTE), last: at(60 * MINUTE) }, 10 * MINUTE)).toBe(true);
+    expect(joinsBurst(group, { first: at(59 * MINUTE), last: at(61 * MINUTE) }, 10 * MINUTE)).toBe(false);
+    // One attempt every 9 minutes for 3 hours in one batch: runs of at most an hour each.
+    const slow = Array.from({ length: 21 }, (_, i) => {
+      const signIn = failure(`slow-${i}`, i * 9 * MINUTE);
+      return { signIn, key: burstKey(signIn, 'C1') };
+    });
+    const runs = burstRuns(slow, 10 * MINUTE);
+    expect(runs.map((r) => r.members.length)).toEqual([7, 7, 7]);
+    for (const r of runs)
+      expect(Date.parse(r.last) - Date.parse(r.first)).toBeLessThanOrEqual(MAX_BURST_SPAN_MS);
   });
 
   it('lists a few distinct values, no empty ones', () => {
