@@ -2,7 +2,14 @@
 // conditional write on the response version read (core/response.ts decides), then the card is redrawn, the
 // thread gets its audit line, and slow work (asking, paging) is handed to the job queue. A request from Slack
 // does only the write, the redraw and the answer; the worker and the sweeper do the rest.
-import { BURST_REDRAW_MS, burstBehind, burstRedrawDue } from '../core/burst';
+import {
+  BRUTE_FORCE_FAILURES,
+  BURST_REDRAW_MS,
+  bruteForceWords,
+  burstBehind,
+  burstRedrawDue,
+  isBruteForce,
+} from '../core/burst';
 import { subjectOf } from '../core/identity-map';
 import { auditLine, composeCard, renderAskDm, stormOf } from '../core/render/response-card';
 import {
@@ -317,6 +324,14 @@ export class Responders {
         alert.burst.count,
         new Date(this.now.getTime() + BURST_REDRAW_MS),
       );
+      // Becoming a brute force raises the card, and an edit notifies nobody: the thread says it, once, as the
+      // redraw that first shows it (a card posted as a brute force already said so when it was posted).
+      if (
+        alert.burst.drawnCount > 0 &&
+        alert.burst.drawnCount < BRUTE_FORCE_FAILURES &&
+        isBruteForce(alert.burst)
+      )
+        await this.thread(alert, `⬆️ Raised to high: ${bruteForceWords(alert.burst)}`, deadline);
     }
     // A counter's redraw on a card whose response was drawn already has no response version to record.
     if (alert.response.drawnVersion !== alert.response.version || !alert.burst) {

@@ -114,6 +114,22 @@ describe('a storm of failed sign-ins', () => {
     expect(activity.total).toBe(1000);
   });
 
+  it("tells the card's thread, once, when the storm becomes a brute force (an edit notifies nobody)", async () => {
+    const { deps } = setup();
+    const ip = '203.0.113.13';
+    // Four failures post the card (medium, "4 failed sign-ins"); the next batches make it a brute force.
+    for (const batch of storm('bf', ip, 24, T0, 6 * MINUTE, 4)) await ingestBatch(deps, batch);
+    await sweepUntilSettled(deps);
+    const [card] = cardsFrom(ip);
+    expect(String(card?.text)).toMatch(/^HIGH: /);
+    const replies = slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.thread_ts !== undefined && String(c.args.text).includes('brute force'));
+    expect(replies.map((c) => c.args.text)).toEqual([
+      expect.stringMatching(/^⬆️ Raised to high: brute force: \d+ failed sign-ins in \d+ min$/),
+    ]);
+  });
+
   it('still gives a root sign-in and a first-seen success in the middle their own cards', async () => {
     const { deps } = setup();
     const ip = '203.0.113.8';
