@@ -22,7 +22,7 @@ import {
 import type { ClassifiedSignIn } from '../../bot/core/sign-in';
 import { type AlertResponse, BOT_ACTOR } from '../../bot/ports';
 import { HEALTH_ALARMS } from '../../shared/health-alarms';
-import { cardProblems, mrkdwnProblems } from './card-problems';
+import { cardProblems, mrkdwnProblems } from '../helpers/card-problems';
 import { hostileString } from './hostile-strings';
 import { hostileBatch } from './mutated-inputs';
 

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { classifySignIn } from '../../bot/core/classify';
 import { decodeBytes, decodeText, decodeValue } from '../../bot/core/decode-input';
 import { renderSignInCard } from '../../bot/core/render/sign-in-card';
-import { cardProblems } from './card-problems';
+import { cardProblems } from '../helpers/card-problems';
 import { decodeProblems } from './decode-checks';
 import { type Json, SIGN_IN_RECORDS } from './fixture-inputs';
 import { hostileLong, hostileShort } from './hostile-strings';

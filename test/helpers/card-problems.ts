@@ -1,10 +1,11 @@
 // What must hold for any card the bot draws, whatever the record held: within Block Kit's limits, no
-// mention or link in mrkdwn but the bot's own, no angle bracket in plain_text, no lone surrogate, and a
-// terminal rendering free of escape sequences. test/core/card-safety.test.ts checks the same idea on
-// hand-built sign-ins; this one is fed by the decoder.
+// mention or link in mrkdwn but the bot's own, no angle bracket in plain_text, no lone surrogate, no bidi
+// override, invisible or control character, no entity cut in half, form-encodable, and a terminal rendering
+// free of escape sequences. test/core/card-safety.test.ts feeds it generated sign-ins and alarms, the fuzz
+// (test/fuzz) whatever the decoder makes of mutated inputs.
 import { LIMITS, type SlackMessage, type TextObject } from '../../bot/core/render/blocks';
 import { cardToText } from '../../bot/core/render/card-text';
-import { cardTexts } from '../helpers/card-texts';
+import { cardTexts } from './card-texts';
 
 /** Slack's limits the LIMITS table leaves out: https://api.slack.com/reference/block-kit/block-elements#button */
 const BUTTON_TEXT = 75;
@@ -23,6 +24,7 @@ const withoutOurs = (text: string): string =>
 const LONE_SURROGATE = /\p{Cs}/u;
 // ESC and CSI start terminal escape sequences; other controls (bar the line break) have no place either.
 const TERMINAL_CONTROL = /(?!\n)\p{Cc}/u;
+const BIDI_OR_INVISIBLE = /[\u061C\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
 
 /** Problems with one piece of mrkdwn the bot writes (a card text, a thread line). */
 export const mrkdwnProblems = (text: string): string[] => {
@@ -32,9 +34,17 @@ export const mrkdwnProblems = (text: string): string[] => {
   if (/<(https?|mailto):/.test(rest))
     found.push(`unescaped link in mrkdwn: ${JSON.stringify(text.slice(0, 120))}`);
   if (/[<>]/.test(rest)) found.push(`unescaped < or > in mrkdwn: ${JSON.stringify(text.slice(0, 120))}`);
-  if (LONE_SURROGATE.test(text)) found.push('lone surrogate in mrkdwn');
+  if (/&(a|am|l|g|lt|gt)?…/.test(text)) found.push('entity cut in half in mrkdwn');
+  found.push(...characterProblems(text, 'mrkdwn'));
   return found;
 };
+
+/** Characters no text the bot shows may hold, whatever a record held. */
+const characterProblems = (text: string, where: string): string[] => [
+  ...(LONE_SURROGATE.test(text) ? [`lone surrogate in ${where}`] : []),
+  ...(BIDI_OR_INVISIBLE.test(text) ? [`bidi or invisible character in ${where}`] : []),
+  ...(TERMINAL_CONTROL.test(text) ? [`control character in ${where}`] : []),
+];
 
 const textProblems = (t: TextObject): string[] => {
   if (t.type === 'mrkdwn') {
@@ -45,7 +55,7 @@ const textProblems = (t: TextObject): string[] => {
   }
   const found: string[] = [];
   if (/[<>]/.test(t.text)) found.push(`angle bracket in plain_text: ${JSON.stringify(t.text.slice(0, 120))}`);
-  if (LONE_SURROGATE.test(t.text)) found.push('lone surrogate in plain_text');
+  found.push(...characterProblems(t.text, 'plain_text'));
   if (t.emoji !== false) found.push('plain_text turns :codes: into emoji');
   return found;
 };
@@ -60,7 +70,11 @@ export const cardProblems = (card: SlackMessage): string[] => {
   check(card.text.length >= 1 && card.text.length <= LIMITS.fallbackText, 'fallback text length');
   found.push(...mrkdwnProblems(card.text).map((p) => `fallback: ${p}`));
   for (const b of card.blocks) {
-    if (b.type === 'header') check(b.text.text.length <= LIMITS.headerText, 'header too long');
+    if (b.type === 'header')
+      check(
+        b.text.type === 'plain_text' && b.text.text.length <= LIMITS.headerText,
+        'header not short plain_text',
+      );
     if (b.type === 'section') {
       check((b.text?.text.length ?? 0) <= LIMITS.sectionText, 'section text too long');
       check((b.fields?.length ?? 0) <= LIMITS.fields, 'too many fields');
@@ -80,6 +94,11 @@ export const cardProblems = (card: SlackMessage): string[] => {
   for (const t of cardTexts(card)) {
     check(t.text.length >= 1, 'empty text object');
     found.push(...textProblems(t));
+  }
+  try {
+    encodeURIComponent(JSON.stringify(card));
+  } catch {
+    found.push('cannot be form-encoded');
   }
   const terminal = cardToText(card);
   check(!TERMINAL_CONTROL.test(terminal), 'control character in the terminal rendering');
