@@ -1,6 +1,7 @@
 // A busy day of sign-ins, the same every run: test/integration/query-scale.test.ts (30,000, for exact totals)
 // and `npm run bench`'s query figure (bench/query.ts, 100,000) build it here.
 import type { ClassifiedSignIn, IdentityType } from '../../bot/core/sign-in';
+import { seededRandom } from './seeded-random';
 
 export const NOW = new Date('2026-11-02T15:20:00.000Z');
 export const DAY_MS = 86_400_000;
@@ -8,14 +9,6 @@ export const SIGN_INS = 100_000;
 export const BATCH = 1_000;
 const USERS = 300;
 const IP_POOL = 5_000;
-
-/** A small deterministic generator (mulberry32): the same day every run. */
-const random = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-};
 
 const AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
@@ -39,7 +32,7 @@ export interface Expected {
 export const generateDay = (
   count: number = SIGN_INS,
 ): { signIns: ClassifiedSignIn[]; expected: Expected } => {
-  const rnd = random(8);
+  const rnd = seededRandom(8);
   const ipOf = (n: number) => `${10 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}.${(n * 7) % 250}`;
   const people = Array.from({ length: USERS }, (_, i) => ({
     name: i === 0 ? 'root' : `person${i}`,

@@ -10,17 +10,10 @@ import { ingest } from '../../bot/pipeline/ingest';
 import { FakeSlack } from '../helpers/fake-slack';
 import { fixtureJson, listFixtures, subscriptionEvent } from '../helpers/fixtures';
 import { testPipeline } from '../helpers/pipeline-deps';
+import { seededRandom } from '../helpers/seeded-random';
 
 const BATCHES = 60;
 const RECORDS_PER_BATCH = 8;
-
-/** mulberry32: small, seeded, reproducible. */
-const rng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
 
 const HOSTILE: readonly unknown[] = [
   '<!channel> <https://evil.example|click>',
@@ -74,7 +67,7 @@ afterAll(async () => {
 it(`never loses or doubles a good record across ${BATCHES} mutated, mixed batches`, async () => {
   const store = new DynamoSignInStore(dynamo.client, { tableName: dynamo.tableName, retentionDays: 30 });
   const { deps } = testPipeline({ store, slack, clock: { now: () => new Date() } });
-  const random = rng(20261124);
+  const random = seededRandom(20261124);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   let expectedPosts = 0;
   let records = 0;
