@@ -7,7 +7,6 @@
 // both count it; and a worker that dies between storing a batch and counting it leaves those sign-ins stored
 // but uncounted (a retry finds them stored). Records first, counts second: after a crash an answer may miss
 // a few sign-ins, but it never counts one twice.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BY_IP_INDEX, BY_TIME_INDEX, BY_USER_INDEX, TABLE_KEYS } from '../../shared/table-schema';
 import { baselineValues, firstSeenOf, placeValues } from '../core/baseline';
@@ -45,6 +44,7 @@ import {
   type Item,
   type ItemsRead,
   inParallel,
+  isConditionFailure,
   type Key,
   UpdateBuilder,
 } from './dynamodb-table';
@@ -92,7 +92,6 @@ const PARALLEL = 8;
 
 const COVERAGE_KEY = { [PK]: 'META', [SK]: 'COVERAGE' };
 const epochSeconds = (ms: number): number => Math.floor(ms / 1000);
-const isConditionFailure = (err: unknown): boolean => err instanceof ConditionalCheckFailedException;
 
 type Kind = keyof typeof SHARDS;
 const PERIOD_MS: Record<Kind, number> = { hour: HOUR_MS, day: DAY_MS };

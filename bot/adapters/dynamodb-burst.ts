@@ -3,7 +3,6 @@
 // are ADDed (two workers counting one group lose nothing); a group is opened by creating its card first and
 // then pointing at it on the condition that the pointer is still as read, so two workers opening one group at
 // once give one card: the loser withdraws its own (still pending, never tried) card and joins the winner's.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -14,7 +13,7 @@ import {
 import { PENDING_INDEX, TABLE_KEYS } from '../../shared/table-schema';
 import { BURST_LISTED, joinsBurst } from '../core/burst';
 import type { BurstJoin, BurstJoinRequest } from '../ports';
-import { type ItemsRead, UpdateBuilder } from './dynamodb-table';
+import { type ItemsRead, isConditionFailure, putNew, UpdateBuilder } from './dynamodb-table';
 import { alertKey, BURST_ATTRS, keyId, newAlertItem, TIMER_PARTITION } from './store-records';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = TABLE_KEYS;
@@ -23,8 +22,6 @@ const MAX_ROUNDS = 6;
 const DAY_MS = 86_400_000;
 
 const pointerKey = (key: string) => ({ [PK]: `BURST#${keyId(key)}`, [SK]: 'BURST' });
-
-const isConditionFailure = (err: unknown): boolean => err instanceof ConditionalCheckFailedException;
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
@@ -110,32 +107,19 @@ export class DynamoBursts {
     const run = req.counters;
     const users = new Set(run.users.slice(0, BURST_LISTED));
     const ips = new Set(run.ips.slice(0, BURST_LISTED));
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...newAlertItem(req.alert, now),
-            [BURST_ATTRS.key]: req.key,
-            // The card's own sign-in counts, even when it came again (its first delivery never made a card).
-            [BURST_ATTRS.count]: Math.max(1, run.count),
-            [BURST_ATTRS.failures]: run.failures,
-            [BURST_ATTRS.first]: run.first,
-            [BURST_ATTRS.last]: run.last,
-            // DynamoDB refuses an empty set.
-            ...(users.size > 0 ? { [BURST_ATTRS.users]: users } : {}),
-            ...(ips.size > 0 ? { [BURST_ATTRS.ips]: ips } : {}),
-            [BURST_ATTRS.drawn]: 0,
-          },
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PK },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return putNew(this.doc, this.tableName, {
+      ...newAlertItem(req.alert, now),
+      [BURST_ATTRS.key]: req.key,
+      // The card's own sign-in counts, even when it came again (its first delivery never made a card).
+      [BURST_ATTRS.count]: Math.max(1, run.count),
+      [BURST_ATTRS.failures]: run.failures,
+      [BURST_ATTRS.first]: run.first,
+      [BURST_ATTRS.last]: run.last,
+      // DynamoDB refuses an empty set.
+      ...(users.size > 0 ? { [BURST_ATTRS.users]: users } : {}),
+      ...(ips.size > 0 ? { [BURST_ATTRS.ips]: ips } : {}),
+      [BURST_ATTRS.drawn]: 0,
+    });
   }
 
   /** Points the group key at the run's card, if the pointer is still as read. */

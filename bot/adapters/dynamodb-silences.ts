@@ -1,17 +1,10 @@
 // SilenceStore on the single table: every silence in one small partition (a few dozen at a time), each
 // changed only by a conditional write on the `updatedAt` it was read with, kept 30 days after its end.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEYS } from '../../shared/table-schema';
 import type { Silence } from '../core/silence-types';
 import type { SilenceStore } from '../ports';
-import { type ItemsRead, UpdateBuilder } from './dynamodb-table';
+import { type ItemsRead, isConditionFailure, putNew, UpdateBuilder } from './dynamodb-table';
 import { readSilence, strip } from './store-records';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = TABLE_KEYS;
@@ -45,20 +38,12 @@ export class DynamoSilences implements SilenceStore {
   ) {}
 
   async createSilence(silence: Silence): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...silenceKey(silence.id), ...silence, endedAt: endedAt(silence), [TTL]: expiry(silence) },
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PK },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    return putNew(this.doc, this.tableName, {
+      ...silenceKey(silence.id),
+      ...silence,
+      endedAt: endedAt(silence),
+      [TTL]: expiry(silence),
+    });
   }
 
   async getSilence(id: string): Promise<Silence | null> {
@@ -110,7 +95,7 @@ export class DynamoSilences implements SilenceStore {
       await this.doc.send(new UpdateCommand(update.build(this.tableName, silenceKey(id))));
       return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(err)) return false;
       throw err;
     }
   }
@@ -129,7 +114,7 @@ export class DynamoSilences implements SilenceStore {
         }),
       );
     } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      if (!isConditionFailure(err)) throw err;
     }
   }
 }

@@ -4,14 +4,7 @@
 // of an alert's delivery state is one conditional write on the state (and lease) it expects to find.
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SEVERITIES } from '../../shared/severity';
 import { BY_TIME_INDEX, PENDING_INDEX, TABLE_KEYS } from '../../shared/table-schema';
 import type { GeoData } from '../core/geo';
@@ -37,7 +30,7 @@ import type {
 import { DynamoActivity } from './dynamodb-activity';
 import { DynamoBursts } from './dynamodb-burst';
 import { DynamoSilences } from './dynamodb-silences';
-import { ItemsRead } from './dynamodb-table';
+import { ItemsRead, isConditionFailure, putNew } from './dynamodb-table';
 import {
   alertKey,
   byTimePartition,
@@ -56,8 +49,6 @@ const { partitionKey: PK, ttlAttribute: TTL } = TABLE_KEYS;
 const DAY_MS = 86_400_000;
 
 const epochSeconds = (d: Date): number => Math.floor(d.getTime() / 1000);
-
-const isConditionFailure = (err: unknown): boolean => err instanceof ConditionalCheckFailedException;
 
 export interface DynamoStoreOptions {
   readonly tableName: string;
@@ -187,20 +178,7 @@ export class DynamoSignInStore implements BotStore {
   }
 
   async createAlert(alert: NewAlert, now: Date): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.options.tableName,
-          Item: newAlertItem(alert, now),
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PK },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return putNew(this.doc, this.options.tableName, newAlertItem(alert, now));
   }
 
   async claimAlert(alertId: string, now: Date, leaseMs: number): Promise<ClaimResult> {

@@ -1,11 +1,12 @@
 // How the store talks to its one table: the definition for local stores (dynalite) and tests (infra/ builds
 // the same with CDK), a counter of the items every read returns or examines, update expressions built
 // within DynamoDB's limits, and the batch calls with their unprocessed items retried.
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
+  PutCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../shared/table-schema';
@@ -35,6 +36,31 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
 });
 
 export type Item = Record<string, unknown>;
+
+/** A write refused by its condition: someone else's write came first, not a failure of the store. */
+export const isConditionFailure = (err: unknown): boolean => err instanceof ConditionalCheckFailedException;
+
+/** Writes an item only where none has its key yet; false when one had (a redelivery, or a race lost). */
+export const putNew = async (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  item: Item,
+): Promise<boolean> => {
+  try {
+    await doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+};
 export type Key = Record<string, string>;
 
 /**
