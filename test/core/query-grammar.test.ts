@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ipInRange, normalizeIpRange } from '../../bot/core/ip-range';
-import type { QueryFilters } from '../../bot/core/query';
+import { NO_FILTERS, type QueryFilters } from '../../bot/core/query';
 import {
   filtersText,
   matchersText,
@@ -41,17 +41,7 @@ const problemOf = (text: string): string => {
   return command.problem;
 };
 
-const filters = (overrides: Partial<QueryFilters>): QueryFilters => ({
-  users: [],
-  ips: [],
-  accounts: [],
-  regions: [],
-  countries: [],
-  asns: [],
-  rootOnly: false,
-  noMfaOnly: false,
-  ...overrides,
-});
+const filters = (overrides: Partial<QueryFilters>): QueryFilters => ({ ...NO_FILTERS, ...overrides });
 
 describe('help', () => {
   it.each(['', '   ', 'help', 'HELP', 'help silence'])('"%s" asks for help', (text) => {
