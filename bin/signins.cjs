@@ -56,6 +56,11 @@ const loadMain = async () => {
 const io = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  // A pipe's reader can be slower than parse: wait for it rather than queue the output in memory.
+  drained: () =>
+    process.stdout.writableNeedDrain
+      ? new Promise((resolve) => process.stdout.once('drain', resolve))
+      : Promise.resolve(),
 };
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is being removed.
 const printable = (text) => String(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');

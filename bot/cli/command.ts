@@ -3,6 +3,11 @@
 export interface Io {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
+  /**
+   * Resolves once what `out` wrote has been taken by the reader (a pipe to `jq` or `gzip` is slower than
+   * parsing): commands that print per record await it between batches, so that memory stays bounded.
+   */
+  readonly drained?: () => Promise<void>;
 }
 
 export interface Command {

@@ -85,7 +85,7 @@ const dispatch = async (argv: readonly string[], io: Io): Promise<number> => {
 
 export const main = async (argv: readonly string[], io: Io): Promise<number> => {
   // Error lines quote input (file names, parser messages): never let them drive the terminal.
-  const safeIo: Io = { out: io.out, err: (line) => io.err(terminalSafe(line)) };
+  const safeIo: Io = { out: io.out, err: (line) => io.err(terminalSafe(line)), drained: io.drained };
   try {
     return await dispatch(argv, safeIo);
   } catch (err) {

@@ -52,6 +52,7 @@ export const runParse = async (paths: readonly string[], io: Io, geo: GeoData | 
         }
       }
       progress?.counted(batch.items.length);
+      await shown.drained?.();
     }
   } finally {
     progress?.clear();

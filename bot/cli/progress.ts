@@ -83,6 +83,7 @@ export class Progress {
         this.clear();
         io.err(line);
       },
+      drained: io.drained,
     };
   }
 

@@ -91,6 +91,7 @@ export const runReplay = async (options: ReplayOptions, config: Config, io: Io):
       if (result.grouped > 0) groupedAt = Date.now();
       total = addIngestResults(total, result);
       progress?.counted(batch.items.length);
+      await shown.drained?.();
     }
     if (groupedAt !== null) await settleStormCards(deps.responders, groupedAt);
   } finally {
