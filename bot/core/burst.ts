@@ -173,7 +173,7 @@ export const burstWords = (b: BurstCounters, clipValue: (v: string) => string): 
 };
 
 /** Why a brute force is high: "brute force: 1,234 failed sign-ins in 5 min". */
-export const bruteForceWords = (b: BurstCounters): string =>
+export const bruteForceWords = (b: Pick<BurstCounters, 'failures' | 'first' | 'last'>): string =>
   `brute force: ${plural(b.failures, 'failed sign-in', 'failed sign-ins')} in ${burstMinutes(b)} min`;
 
 /** The card shows fewer sign-ins than the group has: it is due for a redraw. */
@@ -184,4 +184,48 @@ export const burstBehind = (b: { readonly count: number; readonly drawnCount: nu
 export const burstRedrawDue = (b: { readonly redrawAt?: string }, now: Date): Date => {
   const at = b.redrawAt ? Date.parse(b.redrawAt) : Number.NaN;
   return Number.isFinite(at) && at > now.getTime() ? new Date(at) : now;
+};
+
+/** A group's failures that lead up to one of them: how many, and their first and last event times. */
+export interface FailureChain {
+  readonly failures: number;
+  readonly first: string;
+  readonly last: string;
+}
+
+const sameGroup = (a: ClassifiedSignIn, b: ClassifiedSignIn): boolean =>
+  a.accountId === b.accountId &&
+  a.identityType === b.identityType &&
+  a.principal === b.principal &&
+  a.sourceIp === b.sourceIp;
+
+/**
+ * The failures of `s`'s group among `known` (any sign-ins; `s` may be among them) that chain up to `s` as a
+ * storm does: each within `windowMs` of the next, the whole no longer than MAX_BURST_SPAN_MS, `s` included.
+ * Routing that posts only high and critical keeps single failures out of Slack, so no storm card counts them:
+ * this is how such a failure is found to be the tenth of a brute force, which is high and must be posted.
+ */
+export const failuresLeadingTo = (
+  s: ClassifiedSignIn,
+  known: readonly ClassifiedSignIn[],
+  windowMs: number,
+): FailureChain => {
+  const at = eventMs(s.time);
+  const own = { failures: 1, first: s.time ?? '', last: s.time ?? '' };
+  if (at === null || s.outcome !== 'failure') return own;
+  const earlier = new Map<string, number>();
+  for (const k of known) {
+    const t = eventMs(k.time);
+    if (k.eventId === s.eventId || k.outcome !== 'failure' || t === null || t > at || !sameGroup(k, s))
+      continue;
+    earlier.set(k.eventId, t);
+  }
+  let failures = 1;
+  let first = at;
+  for (const t of [...earlier.values()].sort((a, b) => b - a)) {
+    if (first - t > windowMs || at - t > MAX_BURST_SPAN_MS) break;
+    failures += 1;
+    first = t;
+  }
+  return { failures, first: new Date(first).toISOString(), last: s.time ?? '' };
 };

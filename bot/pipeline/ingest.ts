@@ -11,17 +11,25 @@ import { assertNever } from '../core/assert-never';
 import { baselineWords, raiseSeverity, travelOf } from '../core/baseline';
 import type { BaselineFacts } from '../core/baseline-types';
 import {
+  BRUTE_FORCE_FAILURES,
   type BurstExemption,
   type BurstRun,
+  bruteForceWords,
   burstExemption,
   burstKey,
   burstRuns,
+  burstSeverity,
   DEFAULT_BURST_WINDOW_MS,
+  type FailureChain,
+  failuresLeadingTo,
+  isBruteForce,
   listed,
+  MAX_BURST_SPAN_MS,
 } from '../core/burst';
 import { classifyAlarm, classifySignIn, classifyTrailChange } from '../core/classify';
 import type { DecodedItem, DeliveryPath } from '../core/decode-input';
 import { type GeoData, placeOf } from '../core/geo';
+import { userKey } from '../core/query';
 import { renderAlarmCard } from '../core/render/alarm-card';
 import type { SlackMessage } from '../core/render/blocks';
 import { renderSignInCard } from '../core/render/sign-in-card';
@@ -31,7 +39,7 @@ import type { AlarmNotification, ClassifiedSignIn, Severity } from '../core/sign
 import { type AlertDecision, decide, silenceState } from '../core/silence';
 import type { Silence } from '../core/silence-types';
 import { type TrailChange, trailChangeAlertId } from '../core/trail-change';
-import type { ActivityStore, AlertKind, NewAlert, SignInStore, SilenceStore } from '../ports';
+import type { ActivityStore, AlertKind, NewAlert, SignInKey, SignInStore, SilenceStore } from '../ports';
 import { type DeliveryDeps, type DeliveryOutcome, deliverAlert } from './delivery';
 import { asDeliveryError } from './delivery-error';
 
@@ -279,14 +287,106 @@ const storeItems = async (
     result,
   );
   // A first-seen country or IP on a risky sign-in, and impossible travel, raise it (bot/core/baseline.ts).
-  const signIns = classified.map(({ signIn, position }) => {
+  const raisedSignIns: RaisedSignIn[] = classified.map(({ signIn, position }) => {
     const facts = baselines.get(signIn.eventId);
     const raised = raiseSeverity(signIn.severity, signIn, facts, travelOf(signIn, facts));
-    const isNew = added?.has(signIn.eventId) ?? true;
-    const raisedSignIn = { ...signIn, severity: raised.severity };
-    return signInSubject(raisedSignIn, position, deps, facts, isNew, raised.why, options.via);
+    return { signIn: { ...signIn, severity: raised.severity }, position, facts, why: raised.why };
   });
+  const signIns = (await raiseHiddenBruteForce(raisedSignIns, deps, options)).map((r) =>
+    signInSubject(
+      r.signIn,
+      r.position,
+      deps,
+      r.facts,
+      added?.has(r.signIn.eventId) ?? true,
+      r.why,
+      options.via,
+    ),
+  );
   return [...signIns, ...others];
+};
+
+interface RaisedSignIn {
+  readonly signIn: ClassifiedSignIn;
+  readonly position: string;
+  readonly facts: BaselineFacts | undefined;
+  readonly why: readonly string[];
+}
+
+/** Sign-ins read from each index when looking for a hidden failure's storm (newest first). */
+const BRUTE_FORCE_LOOKBACK_LIMIT = 200;
+
+/**
+ * Failures that routing keeps out of Slack (post: [high, critical] hides a medium failure), which a storm card
+ * therefore never counts: when one is the tenth of a brute force (bot/core/burst.ts `failuresLeadingTo`, over the
+ * principal's stored sign-ins), it is raised to high and says why, so that the attack is posted as a storm card
+ * (the failures after it join that card). A store that cannot be read leaves them as they were.
+ */
+const raiseHiddenBruteForce = async (
+  signIns: readonly RaisedSignIn[],
+  deps: IngestDeps,
+  options: IngestOptions,
+): Promise<readonly RaisedSignIn[]> => {
+  const windowMs = burstWindowMs(deps);
+  const hidden = (s: ClassifiedSignIn) =>
+    windowMs > 0 &&
+    burstExemption(s) === null &&
+    !routeFor(deps.routing, deps.defaultChannel, s.severity, s.accountId).post &&
+    routeFor(
+      deps.routing,
+      deps.defaultChannel,
+      burstSeverity(s.severity, { failures: BRUTE_FORCE_FAILURES }),
+      s.accountId,
+    ).post;
+  // One look-up per person and address: a brute force is one principal from one address.
+  const groups = new Map<string, { user: string; ip: string; own: ClassifiedSignIn[] }>();
+  for (const { signIn } of signIns) {
+    if (!hidden(signIn) || signIn.sourceIp === null) continue;
+    const user = userKey(signIn);
+    const key = JSON.stringify([user, signIn.sourceIp]);
+    const group = groups.get(key) ?? { user, ip: signIn.sourceIp, own: [] };
+    group.own.push(signIn);
+    groups.set(key, group);
+  }
+  if (groups.size === 0 || outOfTime(deps, options)) return signIns;
+  const raised = new Map<string, FailureChain>();
+  for (const { user, ip, own } of groups.values()) {
+    const times = own.map((s) => Date.parse(s.time as string));
+    const from = new Date(Math.min(...times) - MAX_BURST_SPAN_MS);
+    const to = new Date(Math.max(...times) + 1_000);
+    // Both indexes: the address's newest sign-ins can be other people's (an office NAT, credential stuffing),
+    // the person's can be from other addresses (a distributed attack); either alone could hide the other.
+    const read = (key: SignInKey) =>
+      beforeStoreDeadline(
+        deps.store.listSignInsOf(key, from, to, BRUTE_FORCE_LOOKBACK_LIMIT, deps.clock.now()),
+        deps,
+        options,
+      );
+    let stored: readonly ClassifiedSignIn[] = [];
+    try {
+      stored = (await Promise.all([read({ ip }), read({ user })])).flat();
+    } catch (err) {
+      deps.logger.warn('earlier failures not read; a brute force hidden by routing may not be raised', {
+        user,
+        error: describeError(err),
+      });
+    }
+    // The batch's own failures count even when the store lost them.
+    const known = [...stored, ...signIns.map((r) => r.signIn)];
+    for (const s of own) {
+      const chain = failuresLeadingTo(s, known, windowMs);
+      if (isBruteForce(chain)) raised.set(s.eventId, chain);
+    }
+  }
+  return signIns.map((r) => {
+    const chain = raised.get(r.signIn.eventId);
+    if (!chain) return r;
+    return {
+      ...r,
+      signIn: { ...r.signIn, severity: burstSeverity(r.signIn.severity, chain) },
+      why: [...r.why, bruteForceWords(chain)],
+    };
+  });
 };
 
 /**

@@ -8,6 +8,7 @@ import {
   bruteForceWords,
   burstBehind,
   burstRedrawDue,
+  burstSeverity,
   isBruteForce,
 } from '../core/burst';
 import { subjectOf } from '../core/identity-map';
@@ -329,7 +330,9 @@ export class Responders {
       if (
         alert.burst.drawnCount > 0 &&
         alert.burst.drawnCount < BRUTE_FORCE_FAILURES &&
-        isBruteForce(alert.burst)
+        isBruteForce(alert.burst) &&
+        // A card posted high already (its failure was raised before the storm began) is not raised again.
+        burstSeverity(alert.severity, alert.burst) !== alert.severity
       )
         await this.thread(alert, `⬆️ Raised to high: ${bruteForceWords(alert.burst)}`, deadline);
     }

@@ -7,6 +7,7 @@ import {
   burstRuns,
   burstSeverity,
   burstWords,
+  failuresLeadingTo,
   joinsBurst,
   listed,
   MAX_BURST_SPAN_MS,
@@ -157,5 +158,40 @@ describe('a storm card', () => {
     expect(burstRedrawDue({}, now)).toBe(now);
     expect(burstRedrawDue({ redrawAt: at(-1) }, now)).toBe(now);
     expect(burstRedrawDue({ redrawAt: at(30_000) }, now).toISOString()).toBe(at(30_000));
+  });
+});
+
+describe('failuresLeadingTo (a failure that routing hides, found to be part of a brute force)', () => {
+  const WINDOW = 10 * MINUTE;
+  it('counts the chain of its group up to it, each within the window of the next, itself included', () => {
+    const chain = Array.from({ length: 10 }, (_, i) => failure(`f${i}`, i * 4 * MINUTE));
+    const last = chain[9] as (typeof chain)[number];
+    expect(failuresLeadingTo(last, chain, WINDOW)).toEqual({ failures: 10, first: at(0), last: last.time });
+  });
+
+  it('stops at a gap longer than the window, and at the longest span a storm may have', () => {
+    const before = failure('old', 0);
+    const after = [failure('a', 11 * MINUTE), failure('b', 12 * MINUTE)];
+    expect(failuresLeadingTo(after[1] as (typeof after)[number], [before, ...after], WINDOW).failures).toBe(
+      2,
+    );
+    const slow = Array.from({ length: 20 }, (_, i) => failure(`s${i}`, i * 5 * MINUTE));
+    // Twenty failures five minutes apart: only those in the hour up to the last one.
+    expect(failuresLeadingTo(slow[19] as (typeof slow)[number], slow, WINDOW).failures).toBe(
+      MAX_BURST_SPAN_MS / (5 * MINUTE) + 1,
+    );
+  });
+
+  it("counts neither successes, later sign-ins, nor another address's or person's failures, nor itself twice", () => {
+    const s = failure('me', 10 * MINUTE);
+    const others = [
+      s,
+      failure('ok', 9 * MINUTE, { outcome: 'success' }),
+      failure('later', 11 * MINUTE),
+      failure('elsewhere', 9 * MINUTE, { sourceIp: '198.51.100.1' }),
+      failure('someone', 9 * MINUTE, { principal: 'bob' }),
+      failure('same', 8 * MINUTE),
+    ];
+    expect(failuresLeadingTo(s, others, WINDOW).failures).toBe(2);
   });
 });

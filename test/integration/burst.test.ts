@@ -282,3 +282,44 @@ describe('a storm of failed sign-ins', () => {
     expect((await real.getAlert('signin:rate-0'))?.burst).toMatchObject({ count: 300, drawnCount: 300 });
   });
 });
+
+describe('a brute force that routing would keep out of Slack (post: [critical, high])', () => {
+  const highOnly = (deps: ResponderTestDeps): ResponderTestDeps => ({
+    ...deps,
+    routing: { ...deps.routing, post: ['critical', 'high'] },
+  });
+
+  it('is posted as a high card from its tenth failure, whose later failures count on it, while a few failures stay unposted', async () => {
+    const { deps: all } = setup();
+    const deps = highOnly(all);
+    const ip = '203.0.113.21';
+    // Nine failures one a minute, three per delivery: medium each, so stored only.
+    for (const batch of storm('hidden', ip, 9, T0, 9 * MINUTE, 3)) {
+      const result = await ingestBatch(deps, batch);
+      expect(result).toMatchObject({ posted: 0, storedOnly: 3 });
+    }
+    expect(cardsFrom(ip)).toHaveLength(0);
+    // The tenth, eleventh and twelfth arrive together.
+    const more = [9, 10, 11].map((i) => failure(`hidden-${i}`, T0 + i * MINUTE, ip));
+    const result = await ingestBatch(deps, more);
+    expect(result).toMatchObject({ posted: 1, grouped: 2, storedOnly: 0 });
+    await sweepUntilSettled(deps);
+
+    const cards = cardsFrom(ip);
+    expect(cards).toHaveLength(1);
+    const card = cards[0] as Record<string, unknown>;
+    expect(String(card.text)).toMatch(/^HIGH: /);
+    expect(JSON.stringify(card.blocks)).toContain('brute force: 10 failed sign-ins in 9 min');
+    // Posted high already: no thread line raises it again when its own count passes ten.
+    const raisedAgain = slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.thread_ts !== undefined && String(c.args.text).includes('Raised to high'));
+    expect(raisedAgain).toHaveLength(0);
+
+    // A few failures from elsewhere are still kept out, as the routing asks.
+    const fewIp = '203.0.113.22';
+    for (const batch of storm('few', fewIp, 5, T0, 5 * MINUTE, 5))
+      expect(await ingestBatch(deps, batch)).toMatchObject({ posted: 0, storedOnly: 5 });
+    expect(cardsFrom(fewIp)).toHaveLength(0);
+  });
+});
