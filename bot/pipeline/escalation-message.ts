@@ -1,5 +1,6 @@
 // What the escalation topic's mail and SMS subscribers read when the bot gives up on Slack: readable on a
 // phone, with the alert's own fallback text (already written for people) and what to do.
+import { bruteForceWords, burstSeverity, burstWords, isBruteForce } from '../core/burst';
 import { accountText } from '../core/render/card-parts';
 import { mrkdwnToPlain } from '../core/render/card-text';
 import { MFA_LABEL } from '../core/render/labels';
@@ -11,6 +12,13 @@ import type { ClassifiedSignIn } from '../core/sign-in';
 import { type AlertRecord, type AlertResponse, BOT_ACTOR, type Escalation } from '../ports';
 import type { HealthProblem } from './health-watch';
 
+/**
+ * The severity the card shows: a storm that became a brute force is at least high, though its alert was written
+ * with its first failure's. Mail and SMS must not say MEDIUM under a HIGH card.
+ */
+const shownSeverity = (alert: AlertRecord) =>
+  alert.burst ? burstSeverity(alert.severity, alert.burst) : alert.severity;
+
 /** SNS subjects: ASCII, no line breaks, under 100 characters. */
 export const subjectLine = (text: string): string =>
   text
@@ -19,9 +27,9 @@ export const subjectLine = (text: string): string =>
     .trim();
 
 export const giveUpEscalation = (alert: AlertRecord, why: string, error: string): Escalation => ({
-  subject: subjectLine(`signins: ${alert.severity.toUpperCase()} alert not delivered to Slack`),
+  subject: subjectLine(`signins: ${shownSeverity(alert).toUpperCase()} alert not delivered to Slack`),
   message: [
-    `A ${alert.severity} sign-in alert could not be posted to Slack (${why}).`,
+    `A ${shownSeverity(alert)} sign-in alert could not be posted to Slack (${why}).`,
     '',
     alert.message.text,
     '',
@@ -31,7 +39,7 @@ export const giveUpEscalation = (alert: AlertRecord, why: string, error: string)
     '',
     'What to do: run `signins doctor` to see why Slack refuses the bot; the card itself is above.',
   ].join('\n'),
-  attributes: { severity: alert.severity, kind: 'undelivered-alert', alertId: alert.alertId },
+  attributes: { severity: shownSeverity(alert), kind: 'undelivered-alert', alertId: alert.alertId },
 });
 
 /** A pipeline-health problem, for people reading mail or SMS (the health check may not reach Slack). */
@@ -67,8 +75,10 @@ export const pageEscalation = (alert: AlertRecord, response: AlertResponse, fact
   const what = s
     ? `${whatHappened(s, asIs, 200)} in account ${accountText(s.accountId, facts.accountName)}`
     : mrkdwnToPlain(alert.message.text).slice(0, 300);
+  const severity = shownSeverity(alert);
+  const storm = alert.burst && alert.burst.count > 1 ? alert.burst : null;
   return {
-    subject: subjectLine(`signins: ESCALATED ${alert.severity.toUpperCase()}: ${what}`),
+    subject: subjectLine(`signins: ESCALATED ${severity.toUpperCase()}: ${what}`),
     message: [
       `ESCALATED (${reason}): ${what}`,
       '',
@@ -81,7 +91,13 @@ export const pageEscalation = (alert: AlertRecord, response: AlertResponse, fact
             `MFA: ${MFA_LABEL[s.mfa]}`,
           ]
         : []),
-      `Severity: ${alert.severity}`,
+      // A storm's page is about the whole group, counted as the card last counted it.
+      ...(storm
+        ? [
+            `Storm: ${burstWords(storm, (v) => asIs(v, 200))}${isBruteForce(storm) ? ` (${bruteForceWords(storm)})` : ''}`,
+          ]
+        : []),
+      `Severity: ${severity}`,
       `Escalated by: ${!response.escalated || response.escalated.by === BOT_ACTOR ? 'signins (automatic)' : `Slack user ${response.escalated.by}`}`,
       ...(response.denied
         ? [
@@ -94,6 +110,6 @@ export const pageEscalation = (alert: AlertRecord, response: AlertResponse, fact
         : `Slack channel: ${alert.channel} (card ${alert.ts ?? 'not posted'})`,
       `Alert id: ${alert.alertId}`,
     ].join('\n'),
-    attributes: { severity: alert.severity, kind: 'escalation', alertId: alert.alertId },
+    attributes: { severity, kind: 'escalation', alertId: alert.alertId },
   };
 };

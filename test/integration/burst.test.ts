@@ -259,6 +259,27 @@ describe('a storm of failed sign-ins', () => {
     expect(cardsFrom(ip)).toHaveLength(1);
   });
 
+  it("pages a storm as its card shows it: high for a brute force, with the group's count", async () => {
+    const { deps, responders, escalations } = setup();
+    const ip = '203.0.113.12';
+    for (const batch of storm('page', ip, 30, T0, 3 * MINUTE, 10)) await ingestBatch(deps, batch);
+    await sweepUntilSettled(deps);
+    const reply = await responders.button('escalate', {
+      alertId: 'signin:page-0',
+      user: 'U0ALICE',
+      channel: CHANNEL,
+      requestKey: 'U0ALICE:page',
+      deadline: now + 3_000,
+    });
+    expect(reply).toBeNull();
+    await sweepUntilSettled(deps, 1);
+    const page = escalations.find((e) => e.attributes?.alertId === 'signin:page-0');
+    expect(page?.subject).toMatch(/^signins: ESCALATED HIGH: /);
+    expect(page?.message).toContain('Storm: 30 failed sign-ins as anaya from 203.0.113.12');
+    expect(page?.message).toContain('(brute force: 30 failed sign-ins in 3 min)');
+    expect(page?.attributes?.severity).toBe('high');
+  });
+
   it('ends with the right counter when Slack answers a redraw with 429 and Retry-After', async () => {
     const { deps, real } = setup();
     const ip = '203.0.113.12';
