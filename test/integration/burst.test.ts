@@ -261,7 +261,7 @@ describe('a storm of failed sign-ins', () => {
 
   it("pages a storm as its card shows it: high for a brute force, with the group's count", async () => {
     const { deps, responders, escalations } = setup();
-    const ip = '203.0.113.12';
+    const ip = '203.0.113.14';
     for (const batch of storm('page', ip, 30, T0, 3 * MINUTE, 10)) await ingestBatch(deps, batch);
     await sweepUntilSettled(deps);
     const reply = await responders.button('escalate', {
@@ -275,7 +275,7 @@ describe('a storm of failed sign-ins', () => {
     await sweepUntilSettled(deps, 1);
     const page = escalations.find((e) => e.attributes?.alertId === 'signin:page-0');
     expect(page?.subject).toMatch(/^signins: ESCALATED HIGH: /);
-    expect(page?.message).toContain('Storm: 30 failed sign-ins as anaya from 203.0.113.12');
+    expect(page?.message).toContain('Storm: 30 failed sign-ins as anaya from 203.0.113.14');
     expect(page?.message).toContain('(brute force: 30 failed sign-ins in 3 min)');
     expect(page?.attributes?.severity).toBe('high');
   });
