@@ -1,11 +1,11 @@
 // What is unusual about a sign-in for its user: the values a baseline remembers, the severity step a
 // first-seen IP earns on a risky sign-in, and the card's words ("First sign-in from this IP for this user").
-import { UAParser } from 'ua-parser-js';
 import { SEVERITIES, type Severity } from '../../shared/severity';
 import type { BaselineFacts, SeenBefore } from './baseline-types';
 import type { Place } from './geo';
 import { networkOf, normalizeIp } from './ip-range';
 import type { FirstSeenWhat } from './query';
+import { browserFamily } from './render/user-agent';
 import type { ClassifiedSignIn } from './sign-in';
 import { impossibleTravel, type Travel, travelWords } from './travel';
 
@@ -19,7 +19,7 @@ export const baselineValues = (
   const network = networkOf(signIn.sourceIp);
   if (network) values.network = network;
   // The family only ("Chrome"): a browser's version changes every few weeks and would be "new" each time.
-  const browser = signIn.userAgent ? new UAParser(signIn.userAgent).getBrowser().name : undefined;
+  const browser = signIn.userAgent ? browserFamily(signIn.userAgent) : undefined;
   if (browser) values.browser = browser;
   if (signIn.region) values.region = signIn.region;
   return values;

@@ -99,23 +99,30 @@ const isDocumentation = (address: ipaddr.IPv4 | ipaddr.IPv6): boolean =>
  * The kind of address a `sourceIPAddress` is. CloudTrail writes "AWS Internal" (or a service's host name,
  * "signin.amazonaws.com") when AWS acted for the user; those are an AWS service, not a place.
  */
-export const specialAddress = (sourceIp: string): SpecialAddress | null | 'not an address' => {
+export const specialAddress = (sourceIp: string): SpecialAddress | null | 'not an address' =>
+  classifyAddress(sourceIp).kind;
+
+/** What specialAddress says, with the address's normal form when it is one (read once: parsing is the cost). */
+const classifyAddress = (
+  sourceIp: string,
+): { kind: SpecialAddress | null | 'not an address'; normal: string | null } => {
   const text = sourceIp.trim();
-  if (/^AWS Internal/i.test(text) || /\.amazonaws\.com$/i.test(text)) return 'AWS service';
+  if (/^AWS Internal/i.test(text) || /\.amazonaws\.com$/i.test(text))
+    return { kind: 'AWS service', normal: null };
   const normal = normalizeIp(text);
-  if (normal === null) return 'not an address';
+  if (normal === null) return { kind: 'not an address', normal };
   const address = ipaddr.parse(normal);
-  if (isDocumentation(address)) return 'documentation address';
-  return RANGE_LABELS[address.range()] ?? null;
+  if (isDocumentation(address)) return { kind: 'documentation address', normal };
+  return { kind: RANGE_LABELS[address.range()] ?? null, normal };
 };
 
 /** Where `sourceIp` is. `data` null (no geo data on this machine): public addresses with every field unknown. */
 export const placeOf = (sourceIp: string | null, data: GeoData | null): Place => {
   if (sourceIp === null) return NO_PLACE;
-  const special = specialAddress(sourceIp);
+  const { kind: special, normal } = classifyAddress(sourceIp);
   if (special === 'not an address') return NO_PLACE;
   if (special !== null) return { kind: 'special', label: special };
-  const ip = normalizeIp(sourceIp) as string;
+  const ip = normal as string;
   if (data === null) return { kind: 'public', ip, geo: UNKNOWN_GEO };
   const network = data.network(ip);
   return {

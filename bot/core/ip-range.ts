@@ -15,8 +15,12 @@ const parseAddress = (text: string): Address | null => {
     : a;
 };
 
+/** Four decimal octets without leading zeros: already the normal form (most addresses CloudTrail writes). */
+const PLAIN_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 /** The address in its normal form ("2001:db8::1"), or null when it is not an address. */
-export const normalizeIp = (text: string): string | null => parseAddress(text)?.toString() ?? null;
+export const normalizeIp = (text: string): string | null =>
+  PLAIN_IPV4.test(text) ? text : (parseAddress(text)?.toString() ?? null);
 
 /**
  * An address or a CIDR range in normal form: "203.0.113.0/24" (the network address, whatever host part was

@@ -6,7 +6,7 @@ import { clip, ELLIPSIS, prefixWithin } from './clip';
 import { neutralize } from './record-text';
 
 export const escapeMrkdwn = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  /[&<>]/.test(text) ? text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : text;
 
 /** Clips already-escaped text to `max` without cutting a character or an entity such as `&amp;`. */
 export const clipEscaped = (escaped: string, max: number): string => {
@@ -26,8 +26,10 @@ export const safe = (text: string, max: number): string =>
  * A record's string for plain_text. Slack does not parse plain_text, but angle brackets still become
  * look-alikes so that no client or copy-paste can revive a `<!channel>` or a link. Then it is clipped.
  */
-export const clipPlain = (text: string, max: number): string =>
-  clip(neutralize(workingPrefix(text, max)).replace(/</g, '‹').replace(/>/g, '›'), max);
+export const clipPlain = (text: string, max: number): string => {
+  const shown = neutralize(workingPrefix(text, max));
+  return clip(/[<>]/.test(shown) ? shown.replace(/</g, '‹').replace(/>/g, '›') : shown, max);
+};
 
 export const TIME_UNKNOWN = 'time unknown';
 

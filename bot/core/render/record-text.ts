@@ -11,6 +11,8 @@ const ZWJ = '\u200D';
 // BOM, tags), lone surrogates, and the line and paragraph separators.
 const SUSPECT = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu;
 const HAS_SUSPECT = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+// Printable ASCII has none of them, and most record text is that: a check far cheaper than the Unicode classes.
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 // Record values are one line on a card: a line break could forge a second label ("Outcome: …").
 const LINE_BREAKS = new Set(['\t', '\n', '\v', '\f', '\r', '\u0085', '\u2028', '\u2029']);
 const PICTOGRAPH_BEFORE = /\p{Extended_Pictographic}[\uFE0F\u{1F3FB}-\u{1F3FF}]?$/u;
@@ -26,7 +28,7 @@ const joinsEmoji = (whole: string, at: number): boolean =>
  * becomes U+FFFD. Never lengthens the text (each replaced unit or pair becomes one unit).
  */
 export const neutralize = (text: string): string => {
-  if (!HAS_SUSPECT.test(text)) return text;
+  if (PRINTABLE_ASCII.test(text) || !HAS_SUSPECT.test(text)) return text;
   return text.replace(SUSPECT, (ch: string, at: number, whole: string) => {
     if (LINE_BREAKS.has(ch)) return ' ';
     if (ch === ZWJ && joinsEmoji(whole, at)) return ch;
