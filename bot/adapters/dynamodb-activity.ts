@@ -9,16 +9,11 @@
 // a few sign-ins, but it never counts one twice.
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BY_IP_INDEX, BY_TIME_INDEX, BY_USER_INDEX, TABLE_KEYS } from '../../shared/table-schema';
-import { baselineValues, firstSeenOf, placeValues } from '../core/baseline';
-import {
-  BASELINE_DAYS,
-  type BaselineFacts,
-  type RecentSuccess,
-  type SeenBefore,
-} from '../core/baseline-types';
+import { firstSeenOf } from '../core/baseline';
+import { BASELINE_DAYS, type BaselineFacts } from '../core/baseline-types';
 import type { GeoData } from '../core/geo';
 import { normalizeIp } from '../core/ip-range';
-import { type ActivitySummary, type FirstSeenFlag, type FirstSeenWhat, userKey } from '../core/query';
+import { type ActivitySummary, type FirstSeenFlag, userKey } from '../core/query';
 import {
   addPair,
   addressOf,
@@ -31,13 +26,13 @@ import {
   HOUR_MS,
   MAX_ROLLUP_NAME,
   mergeTally,
-  principalId,
   summaryOf,
   type Tally,
   tallySignIn,
 } from '../core/rollup';
 import type { ClassifiedSignIn, IdentityType } from '../core/sign-in';
 import type { RecordedSignIns, SignInKey } from '../ports';
+import { byPerson, type Fresh, learnBaselines } from './baseline-memory';
 import {
   batchGet,
   batchPut,
@@ -55,7 +50,6 @@ import {
   identityAttr,
   keyId,
   pairAttr,
-  type RememberedUser,
   ROLLUP,
   type RollupPart,
   readBaseline,
@@ -79,13 +73,7 @@ const USER_CAP = 250;
 const DETAIL_CAP = 3_000;
 /** Newest-sign-in candidates a rollup keeps per person before the older ones are deleted. */
 const MARKS_KEPT = 4;
-/** Things (IPs, networks, browsers, regions) one person's baseline remembers. */
-const THING_CAP = 2_000;
 const LATEST = 10;
-/** What a baseline learns from the geo data rather than from the record itself. */
-const PLACES: ReadonlySet<FirstSeenWhat> = new Set(['country', 'asn']);
-/** Countries a baseline keeps the latest successful sign-in of, for impossible travel. */
-const RECENT_KEPT = 5;
 const FIRST_SEEN = 20;
 /** DynamoDB calls in flight at once for one batch or one answer. */
 const PARALLEL = 8;
@@ -111,12 +99,6 @@ export interface ActivityOptions {
   readonly tableName: string;
   /** Days a sign-in (and its counts) is kept after its event time. */
   readonly retentionDays: number;
-}
-
-/** A sign-in new to the store, with the time it is filed under (its own, or its arrival). */
-interface Fresh {
-  readonly signIn: ClassifiedSignIn;
-  readonly at: string;
 }
 
 interface Period {
@@ -544,38 +526,19 @@ export class DynamoActivity {
     fresh: readonly Fresh[],
     now: Date,
   ): Promise<{ facts: Map<string, BaselineFacts>; items: Item[] }> {
-    const byPerson = new Map<string, Fresh[]>();
-    for (const f of fresh) {
-      const person = principalId(f.signIn);
-      const list = byPerson.get(person) ?? [];
-      list.push(f);
-      byPerson.set(person, list);
-    }
-    const stored = await batchGet(this.doc, this.reads, this.table, [...byPerson.keys()].map(baselineKey));
+    const people = byPerson(fresh);
+    const stored = await batchGet(this.doc, this.reads, this.table, [...people.keys()].map(baselineKey));
     const remembered = new Map(stored.map((item) => [String(item[PK]), readBaseline(strip(item))]));
-    const cutoff = new Date(now.getTime() - BASELINE_DAYS * DAY_MS).toISOString();
-    const values = valuesOfBatch();
-    const facts = new Map<string, BaselineFacts>();
-    const items: Item[] = [];
-    for (const [person, signIns] of byPerson) {
-      const key = baselineKey(person);
-      const memory = new PersonMemory(remembered.get(key[PK]) ?? null, cutoff);
-      let learned = false;
-      for (const f of signIns) {
-        const seen = values(f.signIn);
-        facts.set(f.signIn.eventId, memory.factsFor(seen));
-        if (f.signIn.outcome !== 'success') continue;
-        memory.learn(seen, f.at);
-        learned = true;
-      }
-      if (!learned) continue;
-      const user = memory.remembered();
-      items.push({
-        ...key,
-        ...baselineItem(user),
-        [TTL]: epochSeconds(Date.parse(user.last ?? now.toISOString()) + BASELINE_DAYS * DAY_MS),
-      });
-    }
+    const { facts, learned } = learnBaselines(
+      people,
+      (person) => remembered.get(baselineKey(person)[PK]) ?? null,
+      now,
+    );
+    const items: Item[] = [...learned].map(([person, user]) => ({
+      ...baselineKey(person),
+      ...baselineItem(user),
+      [TTL]: epochSeconds(Date.parse(user.last ?? now.toISOString()) + BASELINE_DAYS * DAY_MS),
+    }));
     return { facts, items };
   }
 }
@@ -761,142 +724,3 @@ const resolveRollup = (part: RollupPart, names: ReadonlyMap<string, string>): Ta
   }
   return tally;
 };
-
-// ---- baselines -------------------------------------------------------------------------------------------
-
-/** The values a baseline keeps of each sign-in; addresses and user agents are parsed once a batch. */
-const valuesOfBatch = () => {
-  const cache = new Map<string, Partial<Record<FirstSeenWhat, string>>>();
-  const once = (key: string, of: () => Partial<Record<FirstSeenWhat, string>>) => {
-    let values = cache.get(key);
-    if (!values) {
-      values = of();
-      cache.set(key, values);
-    }
-    return values;
-  };
-  return (s: ClassifiedSignIn): Partial<Record<FirstSeenWhat, string>> => ({
-    ...(s.sourceIp
-      ? once(`ip ${s.sourceIp}`, () =>
-          baselineValues({ sourceIp: s.sourceIp, region: null, userAgent: null }),
-        )
-      : {}),
-    ...placeValues(s.place),
-    ...(s.userAgent
-      ? once(`ua ${s.userAgent}`, () =>
-          baselineValues({ sourceIp: null, region: null, userAgent: s.userAgent }),
-        )
-      : {}),
-    ...(s.region ? { region: s.region } : {}),
-  });
-};
-
-type Thing = [count: number, first: string, last: string];
-
-/**
- * One person's baseline while a batch is learned: what was remembered (things not seen for BASELINE_DAYS
- * forgotten), then each sign-in in time order.
- */
-class PersonMemory {
-  private count: number;
-  private since: string | null;
-  private last: string | null;
-  private readonly things = new Map<FirstSeenWhat, Map<string, Thing>>();
-  private size = 0;
-  /** Latest successful sign-in per country. */
-  private readonly recent = new Map<string, string>();
-
-  constructor(memory: RememberedUser | null, cutoff: string) {
-    const known = memory !== null && memory.last !== null && memory.last >= cutoff;
-    this.count = known ? memory.count : 0;
-    this.since = known ? memory.since : null;
-    this.last = known ? memory.last : null;
-    for (const r of known ? memory.recent : []) this.noteRecent(r);
-    for (const [what, byValue] of Object.entries(memory?.things ?? {}) as [
-      FirstSeenWhat,
-      Record<string, Thing>,
-    ][])
-      for (const [value, thing] of Object.entries(byValue))
-        if (thing[2] >= cutoff) {
-          this.of(what).set(value, [...thing]);
-          this.size += 1;
-        }
-  }
-
-  private of(what: FirstSeenWhat): Map<string, Thing> {
-    let map = this.things.get(what);
-    if (!map) {
-      map = new Map();
-      this.things.set(what, map);
-    }
-    return map;
-  }
-
-  factsFor(values: Partial<Record<FirstSeenWhat, string>>): BaselineFacts {
-    const seen: Partial<Record<FirstSeenWhat, SeenBefore>> = {};
-    const familiarAddress = (['ip', 'network'] as const).some((what) => {
-      const value = values[what];
-      return value !== undefined && this.things.get(what)?.has(value) === true;
-    });
-    for (const [what, value] of Object.entries(values) as [FirstSeenWhat, string][]) {
-      const thing = this.things.get(what)?.get(value);
-      // A place is news only against a memory of places. A baseline learned before the bot had geo data (or
-      // while it was missing) knows the person's addresses but no country: every country would look new. And
-      // an address or block the person used before is no new place, whatever the data now says it is.
-      if (!thing && PLACES.has(what) && (familiarAddress || !this.things.get(what)?.size)) continue;
-      seen[what] = thing
-        ? { first: false, count: thing[0], since: thing[1], value }
-        : { first: true, count: 0, since: null, value };
-    }
-    return {
-      knownUser: this.count > 0,
-      userSignIns: this.count,
-      userSince: this.since,
-      seen,
-      recent: this.recentSuccesses(),
-    };
-  }
-
-  private noteRecent({ at, country }: RecentSuccess): void {
-    const known = this.recent.get(country);
-    if (known === undefined || at > known) this.recent.set(country, at);
-  }
-
-  /** Newest first, RECENT_KEPT at most: enough to catch a jump between two of a person's usual countries. */
-  private recentSuccesses(): RecentSuccess[] {
-    return [...this.recent]
-      .map(([country, at]) => ({ at, country }))
-      .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
-      .slice(0, RECENT_KEPT);
-  }
-
-  learn(values: Partial<Record<FirstSeenWhat, string>>, at: string): void {
-    this.count += 1;
-    if (values.country) this.noteRecent({ at, country: values.country });
-    this.since ??= at;
-    this.last = this.last === null || at > this.last ? at : this.last;
-    for (const [what, value] of Object.entries(values) as [FirstSeenWhat, string][]) {
-      const thing = this.things.get(what)?.get(value);
-      if (thing) {
-        thing[0] += 1;
-        if (at > thing[2]) thing[2] = at;
-      } else if (this.size < THING_CAP) {
-        // Past the cap a new thing is not remembered: it stays "new", which errs on the side of telling.
-        this.of(what).set(value, [1, at, at]);
-        this.size += 1;
-      }
-    }
-  }
-
-  remembered(): RememberedUser {
-    return {
-      count: this.count,
-      since: this.since,
-      last: this.last,
-      recent: this.recentSuccesses(),
-      things: Object.fromEntries(
-        [...this.things].map(([what, byValue]) => [what, Object.fromEntries(byValue)]),
-      ),
-    };
-  }
-}
