@@ -11,8 +11,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { PENDING_INDEX, TABLE_KEYS } from '../../shared/table-schema';
-import { BURST_LISTED, joinsBurst } from '../core/burst';
+import { joinsBurst } from '../core/burst';
 import type { BurstJoin, BurstJoinRequest } from '../ports';
+import { newValues, openingCounters } from './burst-card';
 import { type ItemsRead, isConditionFailure, putNew, UpdateBuilder } from './dynamodb-table';
 import { alertKey, BURST_ATTRS, keyId, newAlertItem, TIMER_PARTITION } from './store-records';
 
@@ -104,20 +105,17 @@ export class DynamoBursts {
 
   /** The run's first sign-in's card, with the run's counters; false when it exists already (a redelivery). */
   private async createCard(req: BurstJoinRequest, now: Date): Promise<boolean> {
-    const run = req.counters;
-    const users = new Set(run.users.slice(0, BURST_LISTED));
-    const ips = new Set(run.ips.slice(0, BURST_LISTED));
+    const opening = openingCounters(req.counters);
     return putNew(this.doc, this.tableName, {
       ...newAlertItem(req.alert, now),
       [BURST_ATTRS.key]: req.key,
-      // The card's own sign-in counts, even when it came again (its first delivery never made a card).
-      [BURST_ATTRS.count]: Math.max(1, run.count),
-      [BURST_ATTRS.failures]: run.failures,
-      [BURST_ATTRS.first]: run.first,
-      [BURST_ATTRS.last]: run.last,
+      [BURST_ATTRS.count]: opening.count,
+      [BURST_ATTRS.failures]: opening.failures,
+      [BURST_ATTRS.first]: opening.first,
+      [BURST_ATTRS.last]: opening.last,
       // DynamoDB refuses an empty set.
-      ...(users.size > 0 ? { [BURST_ATTRS.users]: users } : {}),
-      ...(ips.size > 0 ? { [BURST_ATTRS.ips]: ips } : {}),
+      ...(opening.users.size > 0 ? { [BURST_ATTRS.users]: opening.users } : {}),
+      ...(opening.ips.size > 0 ? { [BURST_ATTRS.ips]: opening.ips } : {}),
       [BURST_ATTRS.drawn]: 0,
     });
   }
@@ -232,10 +230,3 @@ export class DynamoBursts {
     }
   }
 }
-
-/** The run's values the card does not list yet, within what it may list. */
-const newValues = (stored: unknown, values: readonly string[]): Set<string> => {
-  const have = stored instanceof Set ? (stored as Set<string>) : new Set<string>();
-  const room = Math.max(0, BURST_LISTED - have.size);
-  return new Set(values.filter((v) => !have.has(v)).slice(0, room));
-};
