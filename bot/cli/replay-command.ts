@@ -6,6 +6,7 @@ import { BURST_REDRAW_MS } from '../core/burst';
 import { blockKitBuilderUrl } from '../core/render/preview-link';
 import { type Config, loadConfig } from '../pipeline/config';
 import { addIngestResults, emptyIngestResult } from '../pipeline/ingest';
+import { openReplayDryRunStore } from '../pipeline/local-runtime';
 import type { Responders } from '../pipeline/responders';
 import { UsageError } from './cli-error';
 import type { Command, Io } from './command';
@@ -68,7 +69,8 @@ export const runReplay = async (options: ReplayOptions, config: Config, io: Io):
   }
   const progress = terminalProgress(await totalSize(options.paths));
   const shown = progress ? progress.wrap(io) : io;
-  const local = await openCliStore(config, !options.dryRun);
+  // A dry run decides in a memory store that forgets what no later record can touch: flat memory, no table.
+  const local = options.dryRun ? openReplayDryRunStore(config) : await openCliStore(config, true);
   let total = emptyIngestResult();
   try {
     const deps = localDeps({

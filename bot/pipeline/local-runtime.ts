@@ -3,6 +3,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoSignInStore } from '../adapters/dynamodb-store';
 import { startEmbeddedDynamo } from '../adapters/embedded-dynamodb';
+import { MemorySignInStore } from '../adapters/memory-store';
 import type { BotStore } from '../ports';
 import type { Config } from './config';
 
@@ -34,3 +35,13 @@ export const openLocalStore = async (config: Config, persist: boolean): Promise<
     close: () => embedded.close(),
   };
 };
+
+/**
+ * `replay --dry-run`'s store: in memory, holding only what the replay's decisions need (bot/adapters/memory-store.ts),
+ * so that a file of any size replays in flat memory. `start` keeps the embedded store: it answers /signins.
+ */
+export const openReplayDryRunStore = (config: Config): LocalStore => ({
+  store: new MemorySignInStore({ retentionDays: config.retentionDays }),
+  description: "the dry run's memory store",
+  close: async () => {},
+});
