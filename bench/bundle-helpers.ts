@@ -25,6 +25,8 @@ export const bundleLikeInfra = async (entry: string, outdir: string): Promise<Bu
     format: 'cjs',
     minify: BUNDLING.minify,
     sourcemap: BUNDLING.sourceMap,
+    sourcesContent: BUNDLING.sourcesContent ?? true,
+    mainFields: BUNDLING.mainFields,
     external: [...(BUNDLING.externalModules ?? [])],
     // An entry written outside the repository (the bare Bolt app) finds the same packages.
     nodePaths: [path.join(REPO, 'node_modules')],
