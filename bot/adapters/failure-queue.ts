@@ -3,7 +3,7 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const invocationRecordSchema = z.object({
   requestContext: z

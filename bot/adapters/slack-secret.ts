@@ -1,7 +1,7 @@
 // The Slack credentials on Lambda: one Secrets Manager secret (JSON), read at run time and cached for
 // the life of the execution environment. Never in environment variables or the template.
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SLACK_SECRET_KEYS } from '../../shared/env-keys';
 import { type Memoised, memoPromise } from '../core/memo-promise';
 

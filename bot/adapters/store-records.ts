@@ -1,7 +1,7 @@
 // What the store writes and reads back: values are clipped to fit DynamoDB's limits on the way in (400 KB an
 // item, 2048 bytes a partition key, 1024 bytes a sort key) and validated on the way out, never cast.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITIES } from '../../shared/severity';
 import { PENDING_INDEX, TABLE_INDEXES, TABLE_KEYS } from '../../shared/table-schema';
 import type { RecentSuccess } from '../core/baseline-types';

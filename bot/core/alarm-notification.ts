@@ -1,6 +1,6 @@
 // A CloudWatch alarm state change, as the alarm's SNS topic delivers it (SIGNIN-FACTS.md §7).
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { optNumber, optString } from './lenient-schema';
 import { usableId } from './normalize-sign-in';
 import type { AlarmNotification } from './sign-in';

@@ -1,6 +1,6 @@
 // The CloudTrail record fields a sign-in needs, validated at the boundary. Unknown fields pass through;
 // optional fields of the wrong type are treated as absent rather than failing the record.
-import { z } from 'zod';
+import * as z from 'zod';
 import { optObject, optString } from './lenient-schema';
 
 export const SIGNIN_EVENT_SOURCE = 'signin.amazonaws.com';

@@ -1,6 +1,6 @@
 // Lenient zod pieces for AWS payloads: an optional field of the wrong type reads as absent instead of
 // failing the whole record (published records leave fields empty, null or oddly typed).
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A non-empty string, else undefined. */
 export const optString = z

@@ -1,6 +1,6 @@
 // Settings, parsed once from the environment with clear errors. Nothing else in bot/ reads process.env.
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SIGNIN_ALARMS } from '../../shared/alarms';
 import { AWS_REGION_ENV, ENV, HEALTH_ENV, MAX_SILENCE_DAYS, REGION_CODE } from '../../shared/env-keys';
 import { BOT_METRIC_NAMESPACE, DEFAULT_METRICS_SERVICE } from '../../shared/metrics';

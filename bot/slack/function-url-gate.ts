@@ -3,7 +3,7 @@
 // unreachable), and turns anything unexpected into a logged 500. It never rejects: a rejected promise is
 // an HTTP 502 for Slack and a stack trace in the log.
 import type { AwsEvent, AwsHandler, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertNever } from '../core/assert-never';
 import type { Logger } from '../ports';
 import { checkSlackRequest, type RefusalCode, type SlackRequestVerdict } from './request-verification';
