@@ -1,7 +1,7 @@
 // The identity map's shape (SIGNINS_IDENTITY_MAP, CDK context `identityMap`): AWS principals → Slack users or
 // e-mail addresses. One schema, two users: the bot parses it at start, and synth refuses a map the bot would refuse.
 // Matching a sign-in against it is the bot's (bot/core/identity-map.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 export type SlackTarget =
   | { readonly kind: 'user'; readonly user: string }
   | { readonly kind: 'email'; readonly email: string };

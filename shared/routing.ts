@@ -1,6 +1,6 @@
 // The routing document (SIGNINS_ROUTING, CDK context `routing`): which severities post, and where.
 // Here rather than in bot/core so that infra validates it at synth without loading the bot's core.
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITIES } from './severity';
 
 const severity = z.enum(SEVERITIES);

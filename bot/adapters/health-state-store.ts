@@ -2,7 +2,7 @@
 // scheduled every minute, runs the checks at most once an hour) and what it found (to raise only changes).
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TABLE_KEYS } from '../../shared/table-schema';
 import type { CheckResult } from '../core/health-checks';
 import type { HealthRunClaim, HealthStateStore } from '../pipeline/health-watch';

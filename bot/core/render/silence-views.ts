@@ -2,7 +2,7 @@
 // what it held back), the channel's announcements when one starts or ends, and the Silence modal behind a
 // card's button (presets, a custom end, matchers prefilled from the card, a required reason) read back from
 // Bolt's `view.state.values`. Plain functions: no Slack calls. Reasons and matchers are escaped.
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeMatchers, silenceState } from '../silence';
 import type { Silence, SilenceState } from '../silence-types';
 import type { Block, Option, SlackMessage, SlackModal } from './blocks';
