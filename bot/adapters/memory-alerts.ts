@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { SEVERITIES } from '../../shared/severity';
 import { joinsBurst } from '../core/burst';
+import type { SlackMessage } from '../core/render/blocks';
 import type { ClassifiedSignIn, Severity } from '../core/sign-in';
 import type {
   AlertKind,
@@ -24,6 +25,9 @@ import type {
 import { newValues, openingCounters } from './burst-card';
 import { clipString, keyId } from './store-records';
 
+/** Posted cards with a response timer kept (the soonest): ten times what the replay's last sweep serves. */
+export const TIMERS_KEPT = 500;
+
 interface Storm {
   readonly key: string;
   count: number;
@@ -36,7 +40,7 @@ interface Storm {
   redrawAt?: string;
 }
 
-/** An alert as held: message and response as JSON (what the table would hold, and a third of the objects' size). */
+/** An alert as held. Message and response are the callers' objects, never changed after they are written. */
 interface Card {
   readonly alertId: string;
   readonly kind: AlertKind;
@@ -44,7 +48,7 @@ interface Card {
   readonly severity: Severity;
   channel: string;
   status: DeliveryStatus;
-  readonly message: string;
+  readonly message: SlackMessage;
   attempts: number;
   dueAt: string;
   leaseId?: string;
@@ -54,49 +58,51 @@ interface Card {
   lastError?: string;
   readonly createdAt: string;
   updatedAt: string;
-  response?: string;
+  response?: AlertResponse;
   responseVersion?: number;
   /** The sweeper's next look at a posted alert (the DynamoDB store's timer partition of the due index). */
   timerAt?: string;
   readonly storm?: Storm;
 }
 
-const defined = <T extends object>(o: T): T =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-
-const recordOf = (c: Card): AlertRecord =>
-  defined({
+/** The record as the DynamoDB store reads it back: fields it never wrote are absent, not undefined. */
+const recordOf = (c: Card): AlertRecord => {
+  const r: Record<string, unknown> = {
     alertId: c.alertId,
     kind: c.kind,
     subjectId: c.subjectId,
     severity: c.severity,
     channel: c.channel,
     status: c.status,
-    message: JSON.parse(c.message),
+    message: c.message,
     attempts: c.attempts,
     dueAt: c.dueAt,
-    leaseId: c.leaseId,
-    firstAttemptAt: c.firstAttemptAt,
-    lastOutcome: c.lastOutcome,
-    ts: c.ts,
-    lastError: c.lastError,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
-    response: c.response === undefined ? undefined : (JSON.parse(c.response) as AlertResponse),
-    burst: c.storm
-      ? defined({
-          key: c.storm.key,
-          count: c.storm.count,
-          failures: c.storm.failures,
-          first: c.storm.first,
-          last: c.storm.last,
-          users: [...c.storm.users].sort(),
-          ips: [...c.storm.ips].sort(),
-          drawnCount: c.storm.drawn,
-          redrawAt: c.storm.redrawAt,
-        })
-      : undefined,
-  });
+  };
+  if (c.leaseId !== undefined) r.leaseId = c.leaseId;
+  if (c.firstAttemptAt !== undefined) r.firstAttemptAt = c.firstAttemptAt;
+  if (c.lastOutcome !== undefined) r.lastOutcome = c.lastOutcome;
+  if (c.ts !== undefined) r.ts = c.ts;
+  if (c.lastError !== undefined) r.lastError = c.lastError;
+  if (c.response !== undefined) r.response = c.response;
+  const storm = c.storm;
+  if (storm) {
+    const burst: Record<string, unknown> = {
+      key: storm.key,
+      count: storm.count,
+      failures: storm.failures,
+      first: storm.first,
+      last: storm.last,
+      users: [...storm.users].sort(),
+      ips: [...storm.ips].sort(),
+      drawnCount: storm.drawn,
+    };
+    if (storm.redrawAt !== undefined) burst.redrawAt = storm.redrawAt;
+    r.burst = burst;
+  }
+  return r as unknown as AlertRecord;
+};
 
 const newCard = (alert: NewAlert, now: Date, storm?: Storm): Card => {
   const nowIso = now.toISOString();
@@ -107,7 +113,7 @@ const newCard = (alert: NewAlert, now: Date, storm?: Storm): Card => {
     severity: alert.severity,
     channel: alert.channel,
     status: 'pending',
-    message: JSON.stringify(alert.message),
+    message: alert.message,
     attempts: 0,
     dueAt: nowIso,
     createdAt: nowIso,
@@ -120,8 +126,6 @@ export class MemoryAlerts {
   private readonly cards = new Map<string, Card>();
   /** Posted cards nothing in a replay touches again: only their ids (keyId) are kept. */
   private readonly forgotten = new Set<string>();
-  /** Cards that may have become forgettable since the last look (posted, timer gone, storm replaced). */
-  private readonly candidates = new Set<string>();
   /** The open group of each storm key: its card's alert id. */
   private readonly pointers = new Map<string, string>();
   /** The sign-in of each held sign-in card (the responders read it to ask, page and redraw). */
@@ -196,13 +200,12 @@ export class MemoryAlerts {
     card.ts = posted.ts;
     card.updatedAt = now.toISOString();
     if (initial) {
-      card.response ??= JSON.stringify(initial.response);
+      card.response ??= initial.response;
       card.responseVersion ??= initial.response.version;
     }
     card.timerAt = initial?.timerAt?.toISOString();
     card.lastError = undefined;
     card.leaseId = undefined;
-    if (card.timerAt === undefined) this.candidates.add(alertId);
     return 'recorded';
   }
 
@@ -268,11 +271,10 @@ export class MemoryAlerts {
     if (card?.status !== 'posted') return false;
     if (expectedVersion === 0 ? card.responseVersion !== undefined : card.responseVersion !== expectedVersion)
       return false;
-    card.response = JSON.stringify(response);
+    card.response = response;
     card.responseVersion = response.version;
     card.updatedAt = now.toISOString();
     card.timerAt = timerAt?.toISOString();
-    if (card.timerAt === undefined) this.candidates.add(alertId);
     return true;
   }
 
@@ -304,7 +306,6 @@ export class MemoryAlerts {
       this.add(newCard(req.alert, now, { key: req.key, ...opening, drawn: 0 }));
     }
     this.pointers.set(req.key, mine);
-    if (pointed !== undefined && pointed !== mine) this.candidates.add(pointed);
     return { kind: 'opened', alertId: mine };
   }
 
@@ -347,29 +348,34 @@ export class MemoryAlerts {
   // ——— forgetting ———
 
   /**
-   * Forgets the posted cards nothing can touch again: no response timer, and no open storm pointing at them.
+   * Forgets the posted cards nothing in a replay can touch again. A card no open storm points at goes when it
+   * has no response timer; of those with one, only the TIMERS_KEPT soonest stay, since the replay's one sweep
+   * serves the 50 soonest (an unacknowledged critical card's reminder is minutes away; the replay ends sooner).
    * A storm is open while a sign-in `lateMs` older than the newest one seen could still join it. Run between
    * batches (never inside one: its delivery and redraws read the cards it posted).
    */
   retire(newestMs: number, lateMs: number): void {
     if (!Number.isFinite(newestMs)) return;
     const closedBefore = new Date(newestMs - lateMs).toISOString();
-    for (const alertId of this.candidates) {
-      const card = this.cards.get(alertId);
-      if (card?.status !== 'posted' || card.timerAt !== undefined) {
-        // Looked at again when it is posted, or its timer goes.
-        this.candidates.delete(alertId);
-        continue;
-      }
-      const storm = card.storm;
-      if (storm && this.pointers.get(storm.key) === alertId) {
-        if (storm.last >= closedBefore) continue;
-        this.pointers.delete(storm.key);
-      }
-      this.candidates.delete(alertId);
-      this.cards.delete(alertId);
-      this.subjects.delete(keyId(card.subjectId));
-      this.forgotten.add(keyId(alertId));
+    for (const [key, alertId] of this.pointers) {
+      const storm = this.cards.get(alertId)?.storm;
+      if (!storm || storm.last < closedBefore) this.pointers.delete(key);
     }
+    const timed: Card[] = [];
+    for (const card of this.cards.values()) {
+      if (card.status !== 'posted') continue;
+      if (card.storm && this.pointers.get(card.storm.key) === card.alertId) continue;
+      if (card.timerAt === undefined) this.forget(card);
+      else timed.push(card);
+    }
+    if (timed.length <= TIMERS_KEPT) return;
+    timed.sort((a, b) => ((a.timerAt as string) < (b.timerAt as string) ? -1 : 1));
+    for (const card of timed.slice(TIMERS_KEPT)) this.forget(card);
+  }
+
+  private forget(card: Card): void {
+    this.cards.delete(card.alertId);
+    this.subjects.delete(keyId(card.subjectId));
+    this.forgotten.add(keyId(card.alertId));
   }
 }
