@@ -57,7 +57,7 @@ export interface MemoryStoreOptions {
  * A BotStore for one dry run. It answers about the run's decisions, not about history: what grows with the
  * input is one id per sign-in (idempotency) and per forgotten card (about 200 bytes a record); everything else
  * grows with distinct people (baselines), open storms (one per person and address, closed once the replay is
- * LATE_MS past them), and cards with a response timer (an unacknowledged critical card waits for its reminder).
+ * LATE_MS past them), and the 500 soonest cards with a response timer (TIMERS_KEPT in memory-alerts.ts).
  * Sign-ins are held for HELD_MS of event time behind the newest (RECENT_CAP at most): `listSignIns`,
  * `listSignInsOf`, `readActivity` and `getSignIn` answer from those and from the held cards' own sign-ins.
  */
