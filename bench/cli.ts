@@ -1,5 +1,5 @@
 // P6: the `signins` CLI on a 50 MB JSON-lines file of sign-ins. `replay --dry-run` (the worker's pipeline with
-// the embedded store in memory) against `parse` of the same file → throughput ratio, replay's peak RSS, and
+// the dry run's memory store, bot/adapters/memory-store.ts) against `parse` of the same file → throughput ratio, replay's peak RSS, and
 // `signins --version` against `node -e 0` → start-up ratio. Child processes on the compiled CLI, as a user runs
 // it. `npx tsx bench/cli.ts` (builds the CLI first).
 import { spawn, spawnSync } from 'node:child_process';
@@ -91,6 +91,15 @@ export interface CliBench {
   readonly replayRatio: number;
   readonly peakRssMb: number;
   readonly startupRatio: number;
+  /** The raw figures behind the ratios: the input, and each command's time and peak RSS. */
+  readonly records: number;
+  readonly inputMb: number;
+  readonly parse: { readonly seconds: number; readonly recordsPerSecond: number; readonly peakRssMb: number };
+  readonly replay: {
+    readonly seconds: number;
+    readonly recordsPerSecond: number;
+    readonly peakRssMb: number;
+  };
 }
 
 export const runCliBench = async (log: (line: string) => void = () => {}): Promise<CliBench> => {
@@ -120,10 +129,19 @@ export const runCliBench = async (log: (line: string) => void = () => {}): Promi
     log(
       `--version ${round(median(times.version), 1)} ms, node -e 0 ${round(median(times.node), 1)} ms (medians of 15)`,
     );
+    const raw = (run: Run) => ({
+      seconds: round(run.ms / 1000, 2),
+      recordsPerSecond: Math.round(records / (run.ms / 1000)),
+      peakRssMb: round((run.maxRssKb ?? Number.NaN) / 1024, 1),
+    });
     return {
       replayRatio: round(parse.ms / replay.ms, 3),
       peakRssMb: round((replay.maxRssKb ?? Number.NaN) / 1024, 1),
       startupRatio: round(startupRatio, 2),
+      records,
+      inputMb: round(bytes / 1e6, 1),
+      parse: raw(parse),
+      replay: raw(replay),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
