@@ -5,30 +5,17 @@ import { TABLE_KEYS } from '../../shared/table-schema';
 import type { Silence } from '../core/silence-types';
 import type { SilenceStore } from '../ports';
 import { type ItemsRead, isConditionFailure, putNew, UpdateBuilder } from './dynamodb-table';
+import { endedAt, FIXED_SILENCE_FIELDS, nextVersion } from './silence-versions';
 import { readSilence, strip } from './store-records';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = TABLE_KEYS;
 const PARTITION = 'SILENCES';
 /** How long a silence is kept once it has ended (its entry answers "what held this back?"). */
 const KEPT_DAYS_AFTER_END = 30;
-/** Never written by an update: the id is the key, `held` only grows (countHeld), `createdAt` never changes. */
-const FIXED = new Set(['id', 'held', 'createdAt', 'updatedAt']);
-
 const silenceKey = (id: string) => ({ [PK]: PARTITION, [SK]: `SILENCE#${id}` });
-
-/** When it stopped or stops holding sign-ins back: its end, or when it was cancelled if earlier. */
-const endedAt = (s: Pick<Silence, 'endsAt' | 'cancelled'>): string =>
-  s.cancelled && s.cancelled.at < s.endsAt ? s.cancelled.at : s.endsAt;
 
 const expiry = (s: Pick<Silence, 'endsAt' | 'cancelled'>): number =>
   Math.floor(Date.parse(endedAt(s)) / 1000) + KEPT_DAYS_AFTER_END * 86_400;
-
-/** An `updatedAt` after the one read, even within the same millisecond: every change is a new version. */
-const nextVersion = (proposed: string | undefined, previous: string): string => {
-  const floor = Date.parse(previous) + 1;
-  const wanted = proposed === undefined ? Date.now() : Date.parse(proposed);
-  return new Date(Number.isNaN(floor) ? wanted : Math.max(wanted, floor)).toISOString();
-};
 
 export class DynamoSilences implements SilenceStore {
   constructor(
@@ -82,7 +69,7 @@ export class DynamoSilences implements SilenceStore {
     const next = { ...expected, ...change };
     const update = new UpdateBuilder();
     for (const [field, value] of Object.entries(change)) {
-      if (FIXED.has(field)) continue;
+      if (FIXED_SILENCE_FIELDS.has(field)) continue;
       if (value === undefined) update.remove(field);
       else update.set(field, value);
     }

@@ -1,20 +1,7 @@
 // The dry run's silences, in memory, changed as the DynamoDB store changes them: only on the version read.
 import type { Silence } from '../core/silence-types';
 import type { SilenceStore } from '../ports';
-
-/** Never written by an update: the id is the key, `held` only grows (addHeld), `createdAt` never changes. */
-const FIXED = new Set(['id', 'held', 'createdAt', 'updatedAt']);
-
-/** When it stopped or stops holding sign-ins back: its end, or when it was cancelled if earlier. */
-const endedAt = (s: Pick<Silence, 'endsAt' | 'cancelled'>): string =>
-  s.cancelled && s.cancelled.at < s.endsAt ? s.cancelled.at : s.endsAt;
-
-/** An `updatedAt` after the one read, even within the same millisecond (as dynamodb-silences.ts does). */
-const nextVersion = (proposed: string | undefined, previous: string): string => {
-  const floor = Date.parse(previous) + 1;
-  const wanted = proposed === undefined ? Date.now() : Date.parse(proposed);
-  return new Date(Number.isNaN(floor) ? wanted : Math.max(wanted, floor)).toISOString();
-};
+import { endedAt, FIXED_SILENCE_FIELDS, nextVersion } from './silence-versions';
 
 export class MemorySilences implements SilenceStore {
   private readonly silences = new Map<string, Silence>();
@@ -45,7 +32,7 @@ export class MemorySilences implements SilenceStore {
     if (!current || current.updatedAt !== expected.updatedAt) return false;
     const next: Record<string, unknown> = { ...current };
     for (const [field, value] of Object.entries(change)) {
-      if (FIXED.has(field)) continue;
+      if (FIXED_SILENCE_FIELDS.has(field)) continue;
       if (value === undefined) delete next[field];
       else next[field] = structuredClone(value);
     }
