@@ -66,6 +66,11 @@ export interface BurstJoinRequest {
   /** The run's own counts (sign-ins new to the store only) and its first and last event times. */
   readonly counters: BurstCounters;
   readonly windowMs: number;
+  /**
+   * Failures of the group before the run that no card counted (routing kept them out of Slack until the tenth
+   * made a brute force): added to the counters when the run opens the group's card, never when it joins one.
+   */
+  readonly leadUp?: { readonly failures: number; readonly first: string };
 }
 
 /** opened: the run's first sign-in is a new group's card; joined: the run was counted on an open group's card. */

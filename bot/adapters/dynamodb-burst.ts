@@ -105,7 +105,7 @@ export class DynamoBursts {
 
   /** The run's first sign-in's card, with the run's counters; false when it exists already (a redelivery). */
   private async createCard(req: BurstJoinRequest, now: Date): Promise<boolean> {
-    const opening = openingCounters(req.counters);
+    const opening = openingCounters(req.counters, req.leadUp);
     return putNew(this.doc, this.tableName, {
       ...newAlertItem(req.alert, now),
       [BURST_ATTRS.key]: req.key,

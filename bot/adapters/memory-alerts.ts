@@ -302,7 +302,7 @@ export class MemoryAlerts {
     const pointed = this.pointers.get(req.key);
     if (pointed !== undefined && this.countOn(pointed, req)) return { kind: 'joined', alertId: pointed };
     if (!this.known(mine)) {
-      const opening = openingCounters(req.counters);
+      const opening = openingCounters(req.counters, req.leadUp);
       this.add(newCard(req.alert, now, { key: req.key, ...opening, drawn: 0 }));
     }
     this.pointers.set(req.key, mine);

@@ -39,7 +39,15 @@ import type { AlarmNotification, ClassifiedSignIn, Severity } from '../core/sign
 import { type AlertDecision, decide, silenceState } from '../core/silence';
 import type { Silence } from '../core/silence-types';
 import { type TrailChange, trailChangeAlertId } from '../core/trail-change';
-import type { ActivityStore, AlertKind, NewAlert, SignInKey, SignInStore, SilenceStore } from '../ports';
+import type {
+  ActivityStore,
+  AlertKind,
+  BurstJoinRequest,
+  NewAlert,
+  SignInKey,
+  SignInStore,
+  SilenceStore,
+} from '../ports';
 import { type DeliveryDeps, type DeliveryOutcome, deliverAlert } from './delivery';
 import { asDeliveryError } from './delivery-error';
 
@@ -140,6 +148,8 @@ interface Subject {
   readonly isNew?: boolean;
   /** Why a sign-in keeps its own card inside a storm, or null when it may be counted on one. */
   readonly burst?: BurstExemption | null;
+  /** Failures before it that routing kept out of Slack: counted on the storm card it opens. */
+  readonly leadUp?: BurstJoinRequest['leadUp'];
   /** The alarm, for the silences that switch its actions off. */
   readonly alarmName?: string;
   /** Rendered once everything is stored: an alarm card names the sign-ins stored in phase one. */
@@ -292,8 +302,8 @@ const storeItems = async (
     const raised = raiseSeverity(signIn.severity, signIn, facts, travelOf(signIn, facts));
     return { signIn: { ...signIn, severity: raised.severity }, position, facts, why: raised.why };
   });
-  const signIns = (await raiseHiddenBruteForce(raisedSignIns, deps, options)).map((r) =>
-    signInSubject(
+  const signIns = (await raiseHiddenBruteForce(raisedSignIns, deps, options)).map((r) => ({
+    ...signInSubject(
       r.signIn,
       r.position,
       deps,
@@ -302,7 +312,8 @@ const storeItems = async (
       r.why,
       options.via,
     ),
-  );
+    ...(r.leadUp ? { leadUp: r.leadUp } : {}),
+  }));
   return [...signIns, ...others];
 };
 
@@ -311,6 +322,7 @@ interface RaisedSignIn {
   readonly position: string;
   readonly facts: BaselineFacts | undefined;
   readonly why: readonly string[];
+  readonly leadUp?: BurstJoinRequest['leadUp'];
 }
 
 /** Sign-ins read from each index when looking for a hidden failure's storm (newest first). */
@@ -349,35 +361,48 @@ const raiseHiddenBruteForce = async (
     groups.set(key, group);
   }
   if (groups.size === 0 || outOfTime(deps, options)) return signIns;
-  const raised = new Map<string, FailureChain>();
-  for (const { user, ip, own } of groups.values()) {
-    const times = own.map((s) => Date.parse(s.time as string));
-    const from = new Date(Math.min(...times) - MAX_BURST_SPAN_MS);
-    const to = new Date(Math.max(...times) + 1_000);
-    // Both indexes: the address's newest sign-ins can be other people's (an office NAT, credential stuffing),
-    // the person's can be from other addresses (a distributed attack); either alone could hide the other.
-    const read = (key: SignInKey) =>
+  // Both indexes: the address's newest sign-ins can be other people's (an office NAT, credential stuffing), the
+  // person's can be from other addresses (a distributed attack); either alone could hide the other. Each address
+  // and each person is read once per batch, all at once (a password spray is one address and many people), and
+  // only before the batch's first hidden failure of theirs: the batch itself is already known, and a big batch
+  // read from its newest end would fill the limit with itself.
+  const earliest = new Map<string, number>();
+  const note = (key: string, at: number) => earliest.set(key, Math.min(earliest.get(key) ?? at, at));
+  for (const { user, ip, own } of groups.values())
+    for (const s of own) {
+      const at = Date.parse(s.time as string);
+      note(JSON.stringify({ ip }), at);
+      note(JSON.stringify({ user }), at);
+    }
+  let stored: readonly ClassifiedSignIn[] = [];
+  try {
+    const reads = [...earliest].map(([key, at]) =>
       beforeStoreDeadline(
-        deps.store.listSignInsOf(key, from, to, BRUTE_FORCE_LOOKBACK_LIMIT, deps.clock.now()),
+        deps.store.listSignInsOf(
+          JSON.parse(key) as SignInKey,
+          new Date(at - MAX_BURST_SPAN_MS),
+          new Date(at + 1),
+          BRUTE_FORCE_LOOKBACK_LIMIT,
+          deps.clock.now(),
+        ),
         deps,
         options,
-      );
-    let stored: readonly ClassifiedSignIn[] = [];
-    try {
-      stored = (await Promise.all([read({ ip }), read({ user })])).flat();
-    } catch (err) {
-      deps.logger.warn('earlier failures not read; a brute force hidden by routing may not be raised', {
-        user,
-        error: describeError(err),
-      });
-    }
-    // The batch's own failures count even when the store lost them.
-    const known = [...stored, ...signIns.map((r) => r.signIn)];
+      ),
+    );
+    stored = (await Promise.all(reads)).flat();
+  } catch (err) {
+    deps.logger.warn('earlier failures not read; a brute force hidden by routing may not be raised', {
+      error: describeError(err),
+    });
+  }
+  // The batch's own failures count even when the store lost them.
+  const known = [...stored, ...signIns.map((r) => r.signIn)];
+  const raised = new Map<string, FailureChain>();
+  for (const { own } of groups.values())
     for (const s of own) {
       const chain = failuresLeadingTo(s, known, windowMs);
       if (isBruteForce(chain)) raised.set(s.eventId, chain);
     }
-  }
   return signIns.map((r) => {
     const chain = raised.get(r.signIn.eventId);
     if (!chain) return r;
@@ -385,6 +410,8 @@ const raiseHiddenBruteForce = async (
       ...r,
       signIn: { ...r.signIn, severity: burstSeverity(r.signIn.severity, chain) },
       why: [...r.why, bruteForceWords(chain)],
+      // The chain's failures before this one were kept out of Slack: the card it opens counts them.
+      leadUp: { failures: chain.failures - 1, first: chain.first },
     };
   });
 };
@@ -606,11 +633,13 @@ const createAlerts = async (
 const joinRun = (run: BurstRun<Groupable>, alert: NewAlert, windowMs: number, deps: IngestDeps) => {
   // A redelivered sign-in was counted the first time it came.
   const fresh = run.members.filter((m) => m.subject.isNew !== false).map((m) => m.signIn);
+  const leadUp = run.members[0]?.subject.leadUp;
   return deps.store.joinBurst(
     {
       key: run.key,
       alert,
       windowMs,
+      ...(leadUp ? { leadUp } : {}),
       counters: {
         count: fresh.length,
         failures: fresh.filter((s) => s.outcome === 'failure').length,

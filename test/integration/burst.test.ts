@@ -331,6 +331,8 @@ describe('a brute force that routing would keep out of Slack (post: [critical, h
     const card = cards[0] as Record<string, unknown>;
     expect(String(card.text)).toMatch(/^HIGH: /);
     expect(JSON.stringify(card.blocks)).toContain('brute force: 10 failed sign-ins in 9 min');
+    // The nine that led up to it unseen are on its counter too.
+    expect(String(card.text)).toContain('12 failed sign-ins as anaya from 203.0.113.21');
     // Posted high already: no thread line raises it again when its own count passes ten.
     const raisedAgain = slack
       .callsTo('chat.postMessage')
@@ -342,5 +344,19 @@ describe('a brute force that routing would keep out of Slack (post: [critical, h
     for (const batch of storm('few', fewIp, 5, T0, 5 * MINUTE, 5))
       expect(await ingestBatch(deps, batch)).toMatchObject({ posted: 0, storedOnly: 5 });
     expect(cardsFrom(fewIp)).toHaveLength(0);
+  });
+  it('counts every failure of a big hidden brute force on its card, batches of 500 included', async () => {
+    const { deps: all } = setup();
+    const deps = highOnly(all);
+    const ip = '203.0.113.23';
+    const results = [];
+    for (const batch of storm('big-hidden', ip, 1000, T0, 1000 * 1000, 500))
+      results.push(await ingestBatch(deps, batch));
+    await sweepUntilSettled(deps);
+    // The first nine are kept out of Slack when they come; the tenth opens the card, which counts them all.
+    expect(results.map((r) => r.storedOnly)).toEqual([9, 0]);
+    const cards = cardsFrom(ip);
+    expect(cards).toHaveLength(1);
+    expect(String(cards[0]?.text)).toContain('1,000 failed sign-ins as anaya from 203.0.113.23');
   });
 });
