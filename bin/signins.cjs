@@ -62,14 +62,14 @@ const loadMain = async () => {
   return require('../bot/cli/main.ts').main;
 };
 
+const drainedStream = (stream) =>
+  stream.writableNeedDrain ? new Promise((resolve) => stream.once('drain', resolve)) : Promise.resolve();
 const io = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
-  // A pipe's reader can be slower than parse: wait for it rather than queue the output in memory.
-  drained: () =>
-    process.stdout.writableNeedDrain
-      ? new Promise((resolve) => process.stdout.once('drain', resolve))
-      : Promise.resolve(),
+  // A pipe's reader can be slower than parse: wait for it rather than queue the output in memory (stderr too:
+  // `2>&1 | less` over a file of bad records).
+  drained: () => Promise.all([process.stdout, process.stderr].map(drainedStream)).then(() => undefined),
 };
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is being removed.
 const printable = (text) => String(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
@@ -85,8 +85,10 @@ const leaveSoon = () =>
 loadMain()
   .then((main) => main(process.argv.slice(2), io))
   .then(
-    (code) => {
+    async (code) => {
       process.exitCode = code;
+      // The last lines (replay's final redraws and summary) are the reader's before the safety timer starts.
+      await io.drained();
       leaveSoon();
     },
     (err) => {
