@@ -2,13 +2,13 @@
 // against the fake Slack, and an escalator that records pages (or the test's own). Either part may be wrapped
 // to inject a fault.
 import { DynamoSignInStore } from '../../bot/adapters/dynamodb-store';
-import type { EmbeddedDynamo } from '../../bot/adapters/embedded-dynamodb';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../bot/adapters/embedded-dynamodb';
 import { decodeValue } from '../../bot/core/decode-input';
 import type { ResponderSettings } from '../../bot/pipeline/config';
 import { ingest } from '../../bot/pipeline/ingest';
 import { Responders } from '../../bot/pipeline/responders';
 import type { BotStore, Clock, Escalation, Notifier } from '../../bot/ports';
-import type { FakeSlack } from './fake-slack';
+import { FakeSlack } from './fake-slack';
 import { recordFrom } from './fixtures';
 import { testPipeline } from './pipeline-deps';
 
@@ -55,4 +55,30 @@ export const postCard = async (
   const metadata = card?.metadata as { event_payload: { alert_id: string } } | undefined;
   if (!card || !metadata) throw new Error(`no card for ${eventID}`);
   return { alertId: metadata.event_payload.alert_id, ts: String(card.ts) };
+};
+
+/**
+ * One dynalite and one fake Slack for a test file, on a clock the tests move (`world.now`, reset to `start`
+ * before each test, with Slack's recordings). Registers its own jest hooks: call it at the top of the file.
+ */
+export const useResponderWorld = (start: number) => {
+  const world = {
+    dynamo: undefined as unknown as EmbeddedDynamo,
+    slack: undefined as unknown as FakeSlack,
+    now: start,
+    clock: { now: (): Date => new Date(world.now) } as Clock,
+  };
+  beforeAll(async () => {
+    world.dynamo = await startEmbeddedDynamo();
+    world.slack = await new FakeSlack().start();
+  });
+  afterAll(async () => {
+    await world.slack.stop();
+    await world.dynamo.close();
+  });
+  beforeEach(() => {
+    world.slack.reset();
+    world.now = start;
+  });
+  return world;
 };

@@ -1,7 +1,6 @@
 // Storms through the real pipeline: ingest on dynalite, the real notifier against the fake Slack, the responder
 // timers on a clock the test moves. A burst is one card whose counter ends right, for a handful of Slack calls,
 // while every sign-in is stored and counted; what must stand out keeps a card of its own.
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../bot/adapters/embedded-dynamodb';
 import { BURST_REDRAW_MS } from '../../bot/core/burst';
 import { decodeValue } from '../../bot/core/decode-input';
 import { parseIdentityMap } from '../../bot/core/identity-map';
@@ -9,9 +8,8 @@ import { DEFAULT_POLICY } from '../../bot/core/response';
 import type { ResponderSettings } from '../../bot/pipeline/config';
 import { ingest } from '../../bot/pipeline/ingest';
 import { sweepPendingAlerts } from '../../bot/pipeline/sweep';
-import { FakeSlack } from '../helpers/fake-slack';
 import { recordFrom } from '../helpers/fixtures';
-import { type ResponderTestDeps, responderSetup } from '../helpers/responder-setup';
+import { type ResponderTestDeps, responderSetup, useResponderWorld } from '../helpers/responder-setup';
 
 const CHANNEL = 'C0SIGNINS';
 const IAM_FAIL = 'signin/aws-docs-cloudtrail-guide/03-iam-user-failure.json';
@@ -20,23 +18,7 @@ const ROOT = 'signin/aws-docs-cloudtrail-guide/06-root-success-no-mfa.json';
 const T0 = Date.parse('2026-11-24T09:00:00Z');
 const MINUTE = 60_000;
 
-let dynamo: EmbeddedDynamo;
-let slack: FakeSlack;
-let now = T0;
-const clock = { now: () => new Date(now) };
-
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-  slack = await new FakeSlack().start();
-});
-afterAll(async () => {
-  await slack.stop();
-  await dynamo.close();
-});
-beforeEach(() => {
-  slack.reset();
-  now = T0;
-});
+const world = useResponderWorld(T0);
 
 const settings: ResponderSettings = {
   allowed: { users: ['U0ALICE'], groups: [] },
@@ -46,7 +28,7 @@ const settings: ResponderSettings = {
   policy: DEFAULT_POLICY,
 };
 
-const setup = () => responderSetup({ dynamo, slack, clock, settings });
+const setup = () => responderSetup({ ...world, settings });
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
@@ -69,25 +51,25 @@ const storm = (tag: string, ip: string, count: number, start: number, spanMs: nu
   return batches;
 };
 
-/** Ingests a batch as the worker would, with the clock just after its newest sign-in. */
+/** Ingests a batch as the worker would, with the world.clock just after its newest sign-in. */
 const ingestBatch = async (deps: ResponderTestDeps, records: readonly Record<string, unknown>[]) => {
   const newest = Math.max(...records.map((r) => Date.parse(String(r.eventTime))));
-  now = Math.max(now, newest + 1_000);
-  return ingest(decodeValue({ Records: records }), deps, { deadline: now + 20_000 });
+  world.now = Math.max(world.now, newest + 1_000);
+  return ingest(decodeValue({ Records: records }), deps, { deadline: world.now + 20_000 });
 };
 
 /** The sweeper's runs until nothing is left to draw: every minute, as the schedule does. */
 const sweepUntilSettled = async (deps: ResponderTestDeps, runs = 3) => {
   for (let i = 0; i < runs; i++) {
-    now += MINUTE;
-    await deps.responders.sweep({ deadline: now + 20_000 });
-    await sweepPendingAlerts(deps, { deadline: now + 20_000 });
+    world.now += MINUTE;
+    await deps.responders.sweep({ deadline: world.now + 20_000 });
+    await sweepPendingAlerts(deps, { deadline: world.now + 20_000 });
   }
 };
 
 const cardsFrom = (ip: string) =>
-  (slack.messages.get(CHANNEL) ?? []).filter((m) => JSON.stringify(m.blocks).includes(ip));
-const slackCalls = () => slack.calls.length;
+  (world.slack.messages.get(CHANNEL) ?? []).filter((m) => JSON.stringify(m.blocks).includes(ip));
+const slackCalls = () => world.slack.calls.length;
 
 describe('a storm of failed sign-ins', () => {
   it('is one card whose final counter says 1,000, for a handful of Slack calls, with all 1,000 counted', async () => {
@@ -107,9 +89,13 @@ describe('a storm of failed sign-ins', () => {
     // The card is high (brute force) whatever the first failure alone was.
     expect(String(card.text)).toMatch(/^HIGH: /);
     // One post, then at most one redraw per batch and per sweep: ten batches, three sweeps.
-    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(world.slack.callsTo('chat.postMessage')).toHaveLength(1);
     expect(slackCalls()).toBeLessThanOrEqual(14);
-    const activity = await real.readActivity(new Date(T0 - MINUTE), new Date(T0 + 20 * MINUTE), clock.now());
+    const activity = await real.readActivity(
+      new Date(T0 - MINUTE),
+      new Date(T0 + 20 * MINUTE),
+      world.clock.now(),
+    );
     expect(activity.byOutcome.failure).toBe(1000);
     expect(activity.total).toBe(1000);
   });
@@ -122,7 +108,7 @@ describe('a storm of failed sign-ins', () => {
     await sweepUntilSettled(deps);
     const [card] = cardsFrom(ip);
     expect(String(card?.text)).toMatch(/^HIGH: /);
-    const replies = slack
+    const replies = world.slack
       .callsTo('chat.postMessage')
       .filter((c) => c.args.thread_ts !== undefined && String(c.args.text).includes('brute force'));
     expect(replies.map((c) => c.args.text)).toEqual([
@@ -158,7 +144,7 @@ describe('a storm of failed sign-ins', () => {
     const b = setup();
     const ip = '203.0.113.9';
     const [first, second, third, fourth] = storm('race', ip, 400, T0, 2 * MINUTE);
-    now = T0 + 3 * MINUTE;
+    world.now = T0 + 3 * MINUTE;
     const results = await Promise.all([
       ingest(decodeValue({ Records: first }), a.deps),
       ingest(decodeValue({ Records: second }), b.deps),
@@ -202,7 +188,7 @@ describe('a storm of failed sign-ins', () => {
               ips: ['203.0.113.99'],
             },
           },
-          clock.now(),
+          world.clock.now(),
         ),
       ),
     );
@@ -212,7 +198,7 @@ describe('a storm of failed sign-ins', () => {
     expect(joins.every((j) => j.alertId === card)).toBe(true);
     expect((await real.getAlert(card))?.burst).toMatchObject({ count: 200, failures: 200 });
     // The losers' cards were withdrawn before anyone tried them: nothing else is due.
-    const due = await real.listDueAlerts(clock.now(), 50);
+    const due = await real.listDueAlerts(world.clock.now(), 50);
     expect(due.filter((d) => d.alertId.startsWith('signin:race-store-')).map((d) => d.alertId)).toEqual([
       card,
     ]);
@@ -244,7 +230,7 @@ describe('a storm of failed sign-ins', () => {
       user: 'U0ALICE',
       channel: CHANNEL,
       requestKey: 'U0ALICE:1',
-      deadline: now + 3_000,
+      deadline: world.now + 3_000,
     });
     expect(reply).toBeNull();
     for (const batch of rest) await ingestBatch(deps, batch);
@@ -253,7 +239,7 @@ describe('a storm of failed sign-ins', () => {
     const alert = await real.getAlert(alertId);
     expect(alert?.response?.state).toBe('acknowledged');
     expect(alert?.burst?.count).toBe(200);
-    const card = slack.message(CHANNEL, ts);
+    const card = world.slack.message(CHANNEL, ts);
     expect(String(card?.text)).toContain('200 failed sign-ins');
     expect(JSON.stringify(card?.blocks)).toContain('Acknowledged');
     expect(cardsFrom(ip)).toHaveLength(1);
@@ -269,7 +255,7 @@ describe('a storm of failed sign-ins', () => {
       user: 'U0ALICE',
       channel: CHANNEL,
       requestKey: 'U0ALICE:page',
-      deadline: now + 3_000,
+      deadline: world.now + 3_000,
     });
     expect(reply).toBeNull();
     await sweepUntilSettled(deps, 1);
@@ -286,17 +272,17 @@ describe('a storm of failed sign-ins', () => {
     const batches = storm('rate', ip, 300, T0, 3 * MINUTE);
     await ingestBatch(deps, batches[0] as Record<string, unknown>[]);
     // The next redraw is refused for 30 s.
-    slack.failNext('chat.update', { status: 429, retryAfterSeconds: 30 });
-    now += BURST_REDRAW_MS;
+    world.slack.failNext('chat.update', { status: 429, retryAfterSeconds: 30 });
+    world.now += BURST_REDRAW_MS;
     await ingestBatch(deps, batches[1] as Record<string, unknown>[]);
-    const refusedAt = now;
+    const refusedAt = world.now;
     expect((await real.getAlert('signin:rate-0'))?.burst?.redrawAt).toBe(
       new Date(refusedAt + 30_000).toISOString(),
     );
     await ingestBatch(deps, batches[2] as Record<string, unknown>[]);
     await sweepUntilSettled(deps);
 
-    const attempts = slack.attempts.filter((a) => a.method === 'chat.update');
+    const attempts = world.slack.attempts.filter((a) => a.method === 'chat.update');
     expect(attempts.length).toBeGreaterThanOrEqual(2);
     const card = cardsFrom(ip)[0];
     expect(String(card?.text)).toContain('300 failed sign-ins');
@@ -334,7 +320,7 @@ describe('a brute force that routing would keep out of Slack (post: [critical, h
     // The nine that led up to it unseen are on its counter too.
     expect(String(card.text)).toContain('12 failed sign-ins as anaya from 203.0.113.21');
     // Posted high already: no thread line raises it again when its own count passes ten.
-    const raisedAgain = slack
+    const raisedAgain = world.slack
       .callsTo('chat.postMessage')
       .filter((c) => c.args.thread_ts !== undefined && String(c.args.text).includes('Raised to high'));
     expect(raisedAgain).toHaveLength(0);

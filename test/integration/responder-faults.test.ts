@@ -1,32 +1,19 @@
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../bot/adapters/embedded-dynamodb';
 import { parseIdentityMap } from '../../bot/core/identity-map';
 import { DEFAULT_POLICY } from '../../bot/core/response';
 import type { ResponderSettings } from '../../bot/pipeline/config';
 import type { BotStore, Notifier } from '../../bot/ports';
-import { FakeSlack } from '../helpers/fake-slack';
-import { postCard, type ResponderTestDeps, responderSetup } from '../helpers/responder-setup';
+import {
+  postCard,
+  type ResponderTestDeps,
+  responderSetup,
+  useResponderWorld,
+} from '../helpers/responder-setup';
 
 const CHANNEL = 'C0SIGNINS';
 const ROOT = 'signin/aws-docs-cloudtrail-guide/06-root-success-no-mfa.json';
 const MINUTE = 60_000;
 const T0 = Date.parse('2026-11-24T09:00:00Z');
-let dynamo: EmbeddedDynamo;
-let slack: FakeSlack;
-let now = T0;
-const clock = { now: () => new Date(now) };
-
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-  slack = await new FakeSlack().start();
-});
-afterAll(async () => {
-  await slack.stop();
-  await dynamo.close();
-});
-beforeEach(() => {
-  slack.reset();
-  now = T0;
-});
+const world = useResponderWorld(T0);
 
 const settings: ResponderSettings = {
   allowed: { users: ['U0ALICE', 'U0BOB'], groups: [] },
@@ -37,9 +24,10 @@ const settings: ResponderSettings = {
 };
 
 const setup = (wrapStore?: (s: BotStore) => BotStore, wrapNotifier?: (n: Notifier) => Notifier) =>
-  responderSetup({ dynamo, slack, clock, settings, wrapStore, wrapNotifier });
+  responderSetup({ ...world, settings, wrapStore, wrapNotifier });
 
-const post = (deps: ResponderTestDeps, eventID: string) => postCard(deps, slack, CHANNEL, ROOT, eventID);
+const post = (deps: ResponderTestDeps, eventID: string) =>
+  postCard(deps, world.slack, CHANNEL, ROOT, eventID);
 
 describe('responder loop under faults', () => {
   it('posts a critical card with its buttons and timers even when the sign-in cannot be read, and escalates it', async () => {
@@ -60,11 +48,11 @@ describe('responder loop under faults', () => {
     const { alertId, ts } = await post(deps, 'f-root');
     failing = false;
     expect((await real.getAlert(alertId))?.response?.state).toBe('open');
-    expect(JSON.stringify(slack.message(CHANNEL, ts)?.blocks)).toContain('"type":"actions"');
-    now = T0 + 16 * MINUTE;
-    await responders.sweep({ deadline: now + 20_000 });
-    now = T0 + 17 * MINUTE;
-    await responders.sweep({ deadline: now + 20_000 });
+    expect(JSON.stringify(world.slack.message(CHANNEL, ts)?.blocks)).toContain('"type":"actions"');
+    world.now = T0 + 16 * MINUTE;
+    await responders.sweep({ deadline: world.now + 20_000 });
+    world.now = T0 + 17 * MINUTE;
+    await responders.sweep({ deadline: world.now + 20_000 });
     expect(escalations).toHaveLength(1);
   });
 
@@ -94,13 +82,13 @@ describe('responder loop under faults', () => {
       user,
       channel: CHANNEL,
       requestKey: `${user}:${k}`,
-      deadline: now + 2500,
+      deadline: world.now + 2500,
     });
     const ack = responders.button('acknowledge', req('U0ALICE', 'a'));
     await new Promise((r) => setTimeout(r, 100));
     const esc = responders.button('escalate', req('U0BOB', 'b'));
     expect([await ack, await esc]).toEqual([null, null]);
-    const card = JSON.stringify(slack.message(CHANNEL, ts)?.blocks);
+    const card = JSON.stringify(world.slack.message(CHANNEL, ts)?.blocks);
     expect(card).toContain('Escalated* by <@U0BOB>');
     expect(card).toContain('Acknowledged* by <@U0ALICE>');
     const alert = await real.getAlert(alertId);

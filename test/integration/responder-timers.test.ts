@@ -1,11 +1,14 @@
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../bot/adapters/embedded-dynamodb';
 import { parseIdentityMap } from '../../bot/core/identity-map';
 import { DEFAULT_POLICY } from '../../bot/core/response';
 import type { ResponderSettings } from '../../bot/pipeline/config';
 import type { Responders } from '../../bot/pipeline/responders';
 import type { Escalation } from '../../bot/ports';
-import { FakeSlack } from '../helpers/fake-slack';
-import { postCard, type ResponderTestDeps, responderSetup } from '../helpers/responder-setup';
+import {
+  postCard,
+  type ResponderTestDeps,
+  responderSetup,
+  useResponderWorld,
+} from '../helpers/responder-setup';
 
 const CHANNEL = 'C0SIGNINS';
 const ANAYA = 'signin/aws-docs-cloudtrail-guide/02-iam-user-success-mfa-u2f.json';
@@ -13,23 +16,7 @@ const ROOT = 'signin/aws-docs-cloudtrail-guide/06-root-success-no-mfa.json';
 const MINUTE = 60_000;
 const T0 = Date.parse('2026-11-24T09:00:00Z');
 
-let dynamo: EmbeddedDynamo;
-let slack: FakeSlack;
-let now = T0;
-const clock = { now: () => new Date(now) };
-
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-  slack = await new FakeSlack().start();
-});
-afterAll(async () => {
-  await slack.stop();
-  await dynamo.close();
-});
-beforeEach(() => {
-  slack.reset();
-  now = T0;
-});
+const world = useResponderWorld(T0);
 
 const settings: ResponderSettings = {
   allowed: { users: ['U0ALICE'], groups: [] },
@@ -40,31 +27,25 @@ const settings: ResponderSettings = {
 };
 
 const setup = (escalate?: (e: Escalation) => Promise<void>) => {
-  const { real, deps, responders, escalations } = responderSetup({
-    dynamo,
-    slack,
-    clock,
-    settings,
-    escalate,
-  });
+  const { real, deps, responders, escalations } = responderSetup({ ...world, settings, escalate });
   return { store: real, deps, responders, escalations };
 };
 
 const post = (deps: ResponderTestDeps, rel: string, eventID: string) =>
-  postCard(deps, slack, CHANNEL, rel, eventID);
+  postCard(deps, world.slack, CHANNEL, rel, eventID);
 
 const at = async (responders: Responders, minutes: number) => {
-  now = T0 + minutes * MINUTE;
-  return responders.sweep({ deadline: now + 20_000 });
+  world.now = T0 + minutes * MINUTE;
+  return responders.sweep({ deadline: world.now + 20_000 });
 };
-const thread = (channel: string, ts: string) => slack.thread(channel, ts).map((m) => String(m.text));
-const card = (ts: string) => JSON.stringify(slack.message(CHANNEL, ts)?.blocks);
+const thread = (channel: string, ts: string) => world.slack.thread(channel, ts).map((m) => String(m.text));
+const card = (ts: string) => JSON.stringify(world.slack.message(CHANNEL, ts)?.blocks);
 
 describe('responder timers', () => {
   it('reminds, then escalates and pages once, when the DM stays unanswered', async () => {
     const { deps, responders, escalations } = setup();
     const { alertId, ts } = await post(deps, ANAYA, 't-unanswered');
-    const dm = slack.messages.get('DU0ANAYA')?.[0];
+    const dm = world.slack.messages.get('DU0ANAYA')?.[0];
     expect(dm).toBeDefined();
 
     await at(responders, 14);
@@ -117,7 +98,7 @@ describe('responder timers', () => {
     expect(thread(CHANNEL, ts).some((l) => l.includes('The page could not be sent (SNS throttled)'))).toBe(
       true,
     );
-    slack.failNext('chat.update', { status: 500 });
+    world.slack.failNext('chat.update', { status: 500 });
     await at(responders, 18);
     expect(sent).toHaveLength(1);
     expect(card(ts)).not.toContain(' · paged');
