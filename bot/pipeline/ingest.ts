@@ -350,30 +350,23 @@ const raiseHiddenBruteForce = async (
       burstSeverity(s.severity, { failures: BRUTE_FORCE_FAILURES }),
       s.accountId,
     ).post;
-  // One look-up per person and address: a brute force is one principal from one address.
-  const groups = new Map<string, { user: string; ip: string; own: ClassifiedSignIn[] }>();
-  for (const { signIn } of signIns) {
-    if (!hidden(signIn) || signIn.sourceIp === null) continue;
-    const user = userKey(signIn);
-    const key = JSON.stringify([user, signIn.sourceIp]);
-    const group = groups.get(key) ?? { user, ip: signIn.sourceIp, own: [] };
-    group.own.push(signIn);
-    groups.set(key, group);
-  }
-  if (groups.size === 0 || outOfTime(deps, options)) return signIns;
+  const hiddenFailures = signIns.map((r) => r.signIn).filter((s) => s.sourceIp !== null && hidden(s));
+  if (hiddenFailures.length === 0 || outOfTime(deps, options)) return signIns;
   // Both indexes: the address's newest sign-ins can be other people's (an office NAT, credential stuffing), the
   // person's can be from other addresses (a distributed attack); either alone could hide the other. Each address
   // and each person is read once per batch, all at once (a password spray is one address and many people), and
   // only before the batch's first hidden failure of theirs: the batch itself is already known, and a big batch
   // read from its newest end would fill the limit with itself.
   const earliest = new Map<string, number>();
-  const note = (key: string, at: number) => earliest.set(key, Math.min(earliest.get(key) ?? at, at));
-  for (const { user, ip, own } of groups.values())
-    for (const s of own) {
-      const at = Date.parse(s.time as string);
-      note(JSON.stringify({ ip }), at);
-      note(JSON.stringify({ user }), at);
-    }
+  const note = (key: SignInKey, at: number) => {
+    const id = JSON.stringify(key);
+    earliest.set(id, Math.min(earliest.get(id) ?? at, at));
+  };
+  for (const s of hiddenFailures) {
+    const at = Date.parse(s.time as string);
+    note({ ip: s.sourceIp as string }, at);
+    note({ user: userKey(s) }, at);
+  }
   let stored: readonly ClassifiedSignIn[] = [];
   try {
     const reads = [...earliest].map(([key, at]) =>
@@ -398,11 +391,10 @@ const raiseHiddenBruteForce = async (
   // The batch's own failures count even when the store lost them.
   const known = [...stored, ...signIns.map((r) => r.signIn)];
   const raised = new Map<string, FailureChain>();
-  for (const { own } of groups.values())
-    for (const s of own) {
-      const chain = failuresLeadingTo(s, known, windowMs);
-      if (isBruteForce(chain)) raised.set(s.eventId, chain);
-    }
+  for (const s of hiddenFailures) {
+    const chain = failuresLeadingTo(s, known, windowMs);
+    if (isBruteForce(chain)) raised.set(s.eventId, chain);
+  }
   return signIns.map((r) => {
     const chain = raised.get(r.signIn.eventId);
     if (!chain) return r;
